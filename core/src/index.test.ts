@@ -1,0 +1,2 @@
+import { hello } from "./index";
+test("hello", () => { expect(hello("x")).toBe("hello x"); });
