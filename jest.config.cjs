@@ -1,6 +1,16 @@
 // One jest project per package (core, emulators, relay, pcf, webresources) plus each
 // cross-package suite under tests/ (contract, integration, e2e, reliability).
+const fs = require("node:fs");
+const path = require("node:path");
+
+const packages = ["core", "emulators", "relay", "pcf", "webresources"];
+const suites = fs.existsSync(path.join(__dirname, "tests"))
+  ? fs.readdirSync(path.join(__dirname, "tests")).map((d) => `tests/${d}`)
+  : [];
+
 module.exports = {
-  projects: ["<rootDir>/*/jest.config.cjs", "<rootDir>/tests/*/jest.config.cjs"],
+  projects: [...packages, ...suites]
+    .filter((dir) => fs.existsSync(path.join(__dirname, dir, "jest.config.cjs")))
+    .map((dir) => `<rootDir>/${dir}/jest.config.cjs`),
   reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.cjs"],
 };
