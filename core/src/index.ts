@@ -1,1 +1,1 @@
-export const hello = (n: string): string => `hello ${n}`;
+export * from "./crm/schema";

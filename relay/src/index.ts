@@ -1,1 +1,1 @@
-import { hello } from "@cosell/core"; export const x: string = hello("relay");
+export {};

@@ -1,2 +1,0 @@
-import { hello } from "./index";
-test("hello", () => { expect(hello("x")).toBe("hello x"); });
