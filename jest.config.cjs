@@ -1,9 +1,9 @@
-// One jest project per package (core, emulators, relay, pcf, webresources) plus each
+// One jest project per package (core, emulators, relay, pcf, webresources, scripts) plus each
 // cross-package suite under tests/ (contract, integration, e2e, reliability).
 const fs = require("node:fs");
 const path = require("node:path");
 
-const packages = ["core", "emulators", "relay", "pcf", "webresources"];
+const packages = ["core", "emulators", "relay", "pcf", "webresources", "scripts"];
 const suites = fs.existsSync(path.join(__dirname, "tests"))
   ? fs.readdirSync(path.join(__dirname, "tests")).map((d) => `tests/${d}`)
   : [];
