@@ -1,2 +1,3 @@
+export * as identity from "./identity/src";
 export * as partnerCenter from "./partner-center/src";
 export * as dataverse from "./dataverse/src";

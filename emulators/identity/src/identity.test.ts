@@ -1,0 +1,46 @@
+import Fastify from "fastify";
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify } from "jose";
+import { createTestIdentity, identityRoutes } from "./index";
+
+describe("test identity", () => {
+  it("issues delegated tokens that verify against its JWKS with the Entra ID claims", async () => {
+    const identity = await createTestIdentity();
+    const token = await identity.issueToken({ audience: "api://relay", user: { upn: "ana@contoso.example" } });
+    const { payload } = await jwtVerify(token, createLocalJWKSet(identity.jwks()), { issuer: identity.issuer, audience: "api://relay" });
+    expect(payload).toMatchObject({ upn: "ana@contoso.example", tid: identity.tenantId, idtyp: "user", scp: "user_impersonation" });
+    expect(payload.oid).toBe(identity.objectIdFor("ANA@contoso.example"));
+  });
+
+  it("rejects a token signed by another issuer's key", async () => {
+    const ours = await createTestIdentity();
+    const theirs = await createTestIdentity({ tenantId: ours.tenantId });
+    const forged = await theirs.issueToken({ audience: "api://relay", user: { upn: "x@y.example" } });
+    await expect(jwtVerify(forged, createLocalJWKSet(ours.jwks()), { audience: "api://relay" })).rejects.toThrow();
+  });
+
+  it("serves metadata and keys and grants client-credentials tokens only to registered apps", async () => {
+    const identity = await createTestIdentity({
+      apps: [{ clientId: "relay-app", clientSecret: "s3cret", roles: { "https://org.example": ["user"] } }],
+    });
+    const app = Fastify();
+    await app.register(identityRoutes(identity));
+    const address = await app.listen({ host: "127.0.0.1", port: 0 });
+    identity.baseUrl = address;
+    try {
+      const meta = (await (await fetch(`${address}/${identity.tenantId}/v2.0/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string };
+      expect(meta.issuer).toBe(identity.issuer);
+
+      const post = (form: Record<string, string>) =>
+        fetch(identity.tokenEndpoint, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form) });
+      const bad = await post({ grant_type: "client_credentials", client_id: "relay-app", client_secret: "nope", scope: "https://org.example/.default" });
+      expect(bad.status).toBe(401);
+      const good = await post({ grant_type: "client_credentials", client_id: "relay-app", client_secret: "s3cret", scope: "https://org.example/.default" });
+      expect(good.status).toBe(200);
+      const { access_token } = (await good.json()) as { access_token: string };
+      const { payload } = await jwtVerify(access_token, createRemoteJWKSet(new URL(meta.jwks_uri)), { issuer: identity.issuer, audience: "https://org.example" });
+      expect(payload).toMatchObject({ idtyp: "app", roles: ["user"], azp: "relay-app" });
+    } finally {
+      await app.close();
+    }
+  });
+});
