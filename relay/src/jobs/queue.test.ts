@@ -1,0 +1,63 @@
+import { openDatabase, type Database } from "../db/database";
+import { QueueNames, startQueue, type JobQueue, type PushOpportunityJob } from "./queue";
+
+const until = async (check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> => {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+describe("job queue on PGlite", () => {
+  let db: Database;
+  let queue: JobQueue;
+  const noop = async () => undefined;
+
+  beforeEach(async () => {
+    db = await openDatabase({});
+    queue = await startQueue(db, { retryLimit: 1, retryDelaySeconds: 1, reconcileEveryMinutes: 0, pollingIntervalSeconds: 0.5 });
+  });
+  afterEach(async () => {
+    await queue.stop();
+    await db.close();
+  });
+
+  it("collapses duplicate signals for one record into one job", async () => {
+    const seen: PushOpportunityJob[] = [];
+    for (let i = 0; i < 5; i++) {
+      await queue.enqueue({ queue: QueueNames.pushOpportunity, data: { opportunityId: "AAAA-1", reason: `webhook ${i}` } });
+    }
+    await queue.enqueue({ queue: QueueNames.pushOpportunity, data: { opportunityId: "bbbb-2", reason: "webhook" } });
+    await queue.work({
+      [QueueNames.pushOpportunity]: async (job) => void seen.push(job),
+      [QueueNames.pullReferral]: noop,
+      [QueueNames.reconcile]: noop,
+    });
+    await until(() => seen.length >= 2);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(seen.map((j) => j.opportunityId).sort()).toEqual(["AAAA-1", "bbbb-2"]);
+  });
+
+  it("dead-letters a job that keeps failing, and a retry finishes it", async () => {
+    let healthy = false;
+    const done: string[] = [];
+    await queue.work({
+      [QueueNames.pushOpportunity]: noop,
+      [QueueNames.pullReferral]: async (job) => {
+        if (!healthy) throw new Error("Partner Center answered 503");
+        done.push(job.referralId);
+      },
+      [QueueNames.reconcile]: noop,
+    });
+    await queue.enqueue({ queue: QueueNames.pullReferral, data: { referralId: "r-1", reason: "webhook" } });
+    await until(async () => (await queue.deadLetters()).length === 1);
+    const [letter] = await queue.deadLetters();
+    expect(letter).toMatchObject({ queue: QueueNames.pullReferral, data: { referralId: "r-1" }, error: "Partner Center answered 503" });
+
+    healthy = true;
+    expect(await queue.retryDeadLetter(letter.id)).toBe(true);
+    await until(() => done.length === 1);
+    expect(await queue.deadLetters()).toEqual([]);
+  });
+});

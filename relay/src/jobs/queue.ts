@@ -1,0 +1,174 @@
+/**
+ * The relay's job queues on pg-boss. Every inbound signal only enqueues a job keyed by its record;
+ * the `stately` policy keeps at most one queued and one running job per key, so a burst of
+ * duplicate webhooks collapses into one job while a change that lands mid-job still gets its own run.
+ */
+import PgBoss from "pg-boss";
+import type { Database } from "../db/database";
+
+export const QueueNames = {
+  pushOpportunity: "push-opportunity",
+  pullReferral: "pull-referral",
+  reconcile: "reconcile",
+  deadLetter: "dead-letter",
+} as const;
+
+export interface PushOpportunityJob {
+  opportunityId: string;
+  reason: string;
+  /** Entra object id of the seller who asked, so Dataverse writes are made as them. */
+  actingUserObjectId?: string;
+}
+
+export interface PullReferralJob {
+  referralId: string;
+  reason: string;
+}
+
+export interface ReconcileJob {
+  reason: string;
+}
+
+export type JobPayload =
+  | { queue: typeof QueueNames.pushOpportunity; data: PushOpportunityJob }
+  | { queue: typeof QueueNames.pullReferral; data: PullReferralJob }
+  | { queue: typeof QueueNames.reconcile; data: ReconcileJob };
+
+export interface QueueOptions {
+  /** Attempts after the first before a job is dead-lettered. */
+  retryLimit: number;
+  /** First retry delay in seconds; doubles each attempt (pg-boss back-off). */
+  retryDelaySeconds: number;
+  /** Minutes between reconcile runs; 0 turns the schedule off. */
+  reconcileEveryMinutes: number;
+  /** How often idle workers poll, in seconds (pg-boss minimum 0.5). */
+  pollingIntervalSeconds: number;
+  /** Jobs a worker takes at once per queue. */
+  batchSize: number;
+}
+
+export const defaultQueueOptions: QueueOptions = {
+  retryLimit: 8,
+  retryDelaySeconds: 5,
+  reconcileEveryMinutes: 5,
+  pollingIntervalSeconds: 1,
+  batchSize: 5,
+};
+
+export interface DeadLetter {
+  id: string;
+  queue: string;
+  data: PushOpportunityJob | PullReferralJob | ReconcileJob;
+  error: string;
+  failedOn: Date;
+}
+
+export type JobHandlers = {
+  [QueueNames.pushOpportunity]: (job: PushOpportunityJob) => Promise<void>;
+  [QueueNames.pullReferral]: (job: PullReferralJob) => Promise<void>;
+  [QueueNames.reconcile]: (job: ReconcileJob) => Promise<void>;
+};
+
+export interface JobQueue {
+  readonly boss: PgBoss;
+  enqueue(job: JobPayload): Promise<string | null>;
+  work(handlers: JobHandlers): Promise<void>;
+  deadLetters(): Promise<DeadLetter[]>;
+  /** Puts a dead-lettered job back on its original queue and removes it from the dead letters. */
+  retryDeadLetter(id: string): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+const recordKey = (job: JobPayload): string | undefined =>
+  job.queue === QueueNames.pushOpportunity
+    ? `opportunity:${job.data.opportunityId.toLowerCase()}`
+    : job.queue === QueueNames.pullReferral
+      ? `referral:${job.data.referralId.toLowerCase()}`
+      : undefined;
+
+export async function startQueue(
+  db: Database,
+  options: Partial<QueueOptions> = {},
+  onError: (error: Error) => void = () => undefined,
+): Promise<JobQueue> {
+  const settings = { ...defaultQueueOptions, ...options };
+  const boss = new PgBoss({ db: db.pgBoss as PgBoss.Db, schema: "pgboss", supervise: true, schedule: settings.reconcileEveryMinutes > 0 });
+  boss.on("error", onError);
+  await boss.start();
+
+  await boss.createQueue(QueueNames.deadLetter, { name: QueueNames.deadLetter, policy: "standard", retentionDays: 30 });
+  for (const name of [QueueNames.pushOpportunity, QueueNames.pullReferral]) {
+    await boss.createQueue(name, {
+      name,
+      policy: "stately",
+      retryLimit: settings.retryLimit,
+      retryDelay: settings.retryDelaySeconds,
+      retryBackoff: true,
+      expireInSeconds: 15 * 60,
+      deadLetter: QueueNames.deadLetter,
+    });
+  }
+  // One reconcile at a time across every replica.
+  await boss.createQueue(QueueNames.reconcile, { name: QueueNames.reconcile, policy: "singleton", retryLimit: 2, retryDelay: 30, expireInSeconds: 30 * 60 });
+  if (settings.reconcileEveryMinutes > 0) {
+    await boss.schedule(QueueNames.reconcile, `*/${settings.reconcileEveryMinutes} * * * *`, { reason: "schedule" });
+  } else {
+    await boss.unschedule(QueueNames.reconcile);
+  }
+
+  return {
+    boss,
+    enqueue: (job) => boss.send(job.queue, job.data as object, { singletonKey: recordKey(job) }),
+    async work(handlers) {
+      const workOptions = { batchSize: settings.batchSize, pollingIntervalSeconds: settings.pollingIntervalSeconds };
+      for (const name of [QueueNames.pushOpportunity, QueueNames.pullReferral, QueueNames.reconcile] as const) {
+        const handler = handlers[name] as (data: unknown) => Promise<void>;
+        // A job that throws is failed alone, so one bad record never fails the rest of its batch.
+        await boss.work(name, workOptions, async (jobs) => {
+          const outcomes = await Promise.allSettled(jobs.map((job) => handler(job.data)));
+          await Promise.all(
+            outcomes.map((outcome, i) =>
+              outcome.status === "fulfilled"
+                ? boss.complete(name, jobs[i].id)
+                : boss.fail(name, jobs[i].id, { message: describe(outcome.reason) }),
+            ),
+          );
+        });
+      }
+    },
+    async deadLetters() {
+      const { rows } = await db.query<{ id: string; data: DeadLetter["data"] & { __queue?: string }; output: { message?: string } | null; created_on: Date; singleton_key: string | null }>(
+        "select id, data, output, created_on, singleton_key from pgboss.job where name = $1 and state = 'created' order by created_on",
+        [QueueNames.deadLetter],
+      );
+      return rows.map((row) => ({
+        id: row.id,
+        queue: queueOf(row.data),
+        data: row.data,
+        error: row.output?.message ?? "failed after every retry",
+        failedOn: new Date(row.created_on),
+      }));
+    },
+    async retryDeadLetter(id) {
+      const letters = await this.deadLetters();
+      const letter = letters.find((l) => l.id === id);
+      if (!letter) return false;
+      await this.enqueue({ queue: letter.queue, data: letter.data } as JobPayload);
+      await boss.deleteJob(QueueNames.deadLetter, id);
+      return true;
+    },
+    async stop() {
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}
+
+function queueOf(data: DeadLetter["data"]): typeof QueueNames.pushOpportunity | typeof QueueNames.pullReferral | typeof QueueNames.reconcile {
+  if ("opportunityId" in data) return QueueNames.pushOpportunity;
+  if ("referralId" in data) return QueueNames.pullReferral;
+  return QueueNames.reconcile;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
