@@ -38,6 +38,8 @@ export const LeadColumns = {
   syncStatus: "cosell_syncstatus",
   referralStatus: "cosell_referralstatus",
   lastSyncedOn: "cosell_lastsyncedon",
+  /** Why the seller declines an incoming referral; sent to Partner Center with the decline. */
+  declineReason: "cosell_declinereason",
 } as const;
 
 /** "How can Microsoft help?" choice values ⇄ Partner Center inviteContext.assistanceRequestCode. */
@@ -103,6 +105,20 @@ export const SolutionNames = {
   uniqueName: "CoSellConnector",
   opportunityFormScript: "cosell_/js/OpportunityForm.js",
   leadFormScript: "cosell_/js/LeadForm.js",
+  /**
+   * The co-sell rules and the relay client as an ES module, shared by both form scripts and
+   * imported only when a record is shared or a command runs (keeps the form scripts small).
+   */
+  coSellLibrary: "cosell_/js/CoSellLibrary.js",
+  /** MSAL Browser as an ES module, imported by the form scripts only when a token is needed. */
+  msalLibrary: "cosell_/js/Msal.js",
+  /** MSAL v5 redirect bridge page; its URL (without cache token) is the app registration's SPA redirect URI. */
+  authRedirectPage: "cosell_/html/AuthRedirect.html",
+  /**
+   * Base name of the form scripts' RESX string web resources: one `<base>.<lcid>.resx` per product
+   * language, each a dependency of both form script web resources (read with getResourceString).
+   */
+  formScriptStrings: "cosell_/strings/FormScripts",
   /** Form script namespace: handlers are CoSell.OpportunityForm.onLoad etc. */
   scriptNamespace: "CoSell",
   formSectionName: "cosell_microsoftpartnercenter",
@@ -113,3 +129,109 @@ export const SolutionNames = {
 /** Product languages (LCIDs): English, Swedish, Chinese (Simplified), Dutch, Italian, Polish. */
 export const Languages = [1033, 1053, 2052, 1043, 1040, 1045] as const;
 export type Lcid = (typeof Languages)[number];
+
+/**
+ * Standard Dataverse columns the mapping reads or writes (logical names of the out-of-the-box tables).
+ * Kept here so the relay, the form script and the emulators agree on them.
+ */
+export const OpportunityTable = {
+  logicalName: "opportunity",
+  entitySetName: "opportunities",
+  primaryId: "opportunityid",
+  name: "name",
+  estimatedValue: "estimatedvalue",
+  estimatedCloseDate: "estimatedclosedate",
+  description: "description",
+  currency: "transactioncurrencyid",
+  account: "parentaccountid",
+  contact: "parentcontactid",
+  customer: "customerid",
+  owner: "ownerid",
+  stateCode: "statecode",
+  statusCode: "statuscode",
+} as const;
+
+export const LeadTable = {
+  logicalName: "lead",
+  entitySetName: "leads",
+  primaryId: "leadid",
+  topic: "subject",
+  companyName: "companyname",
+  firstName: "firstname",
+  lastName: "lastname",
+  email: "emailaddress1",
+  phone: "telephone1",
+  budgetAmount: "budgetamount",
+  estimatedCloseDate: "estimatedclosedate",
+  description: "description",
+  currency: "transactioncurrencyid",
+  stateCode: "statecode",
+  statusCode: "statuscode",
+} as const;
+
+export const AccountTable = {
+  logicalName: "account",
+  entitySetName: "accounts",
+  primaryId: "accountid",
+  name: "name",
+  line1: "address1_line1",
+  line2: "address1_line2",
+  city: "address1_city",
+  stateOrProvince: "address1_stateorprovince",
+  postalCode: "address1_postalcode",
+  country: "address1_country",
+  numberOfEmployees: "numberofemployees",
+} as const;
+
+export const ContactTable = {
+  logicalName: "contact",
+  entitySetName: "contacts",
+  primaryId: "contactid",
+  firstName: "firstname",
+  lastName: "lastname",
+  email: "emailaddress1",
+  phone: "telephone1",
+  mobilePhone: "mobilephone",
+} as const;
+
+export const SystemUserTable = {
+  logicalName: "systemuser",
+  entitySetName: "systemusers",
+  primaryId: "systemuserid",
+  /** Sign-in name (UPN) in Microsoft Entra ID. */
+  domainName: "domainname",
+  firstName: "firstname",
+  lastName: "lastname",
+  email: "internalemailaddress",
+  phone: "address1_telephone1",
+  mobilePhone: "mobilephone",
+} as const;
+
+export const TransactionCurrencyTable = {
+  logicalName: "transactioncurrency",
+  entitySetName: "transactioncurrencies",
+  primaryId: "transactioncurrencyid",
+  isoCode: "isocurrencycode",
+} as const;
+
+/** Opportunity statecode / statuscode values of the standard table. */
+export const OpportunityState = { Open: 0, Won: 1, Lost: 2 } as const;
+export const OpportunityStatusReason = { InProgress: 1, OnHold: 2, Won: 3, Canceled: 4, OutSold: 5 } as const;
+
+/** Lead statecode / statuscode values of the standard table. */
+export const LeadState = { Open: 0, Qualified: 1, Disqualified: 2 } as const;
+export const LeadStatusReason = {
+  New: 1,
+  Contacted: 2,
+  Qualified: 3,
+  Lost: 4,
+  CannotContact: 5,
+  NoLongerInterested: 6,
+  Canceled: 7,
+} as const;
+
+/**
+ * Maximum length of the Audit column (`cosell_audit`, multiline text). The audit log renderer trims
+ * the oldest entries to stay within it.
+ */
+export const AUDIT_MAX_LENGTH = 20000;
