@@ -1,0 +1,66 @@
+/**
+ * The `cosell-relay` command. Each command group lives in its own file and is added here.
+ */
+import { Command, CommanderError } from "commander";
+import { authCommand } from "./auth";
+import { ConfigError } from "./config";
+import { CliFailure, consoleIo, type CliContext, type CliDependencies } from "./context";
+import { webhooksCommand } from "./webhooks";
+import { sleep } from "../partner-center/retry";
+import { PartnerCenterError } from "../partner-center/errors";
+import { SignInRequiredError } from "../partner-center/device-code-token-provider";
+import { TokenCacheError } from "../partner-center/token-cache";
+
+export function buildProgram(dependencies: CliDependencies = {}): Command {
+  const context: CliContext = {
+    io: dependencies.io ?? consoleIo,
+    env: dependencies.env ?? process.env,
+    sleep: dependencies.sleep ?? ((ms) => sleep(ms)),
+    dependencies,
+  };
+  const program = new Command("cosell-relay")
+    .description("Keeps Partner Center referrals and Dynamics 365 opportunities in sync.")
+    .option("--partner-center-url <url>", "one origin serving both Partner Center APIs (e.g. the emulator)")
+    .option("--public-url <url>", "the relay's public https address, e.g. https://relay.contoso.com")
+    .option("--client-id <id>", "Entra ID application (client) id used to sign in to Partner Center")
+    .option("--tenant-id <id>", "Entra ID tenant of the Partner Center account")
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => context.io.out(text.trimEnd()), writeErr: (text) => context.io.err(text.trimEnd()) });
+
+  for (const group of [webhooksCommand(context), authCommand(context)]) {
+    program.addCommand(group.exitOverride());
+  }
+  return program;
+}
+
+/** Runs one command line (without the node and script arguments) and returns the exit code. */
+export async function runCli(args: string[], dependencies: CliDependencies = {}): Promise<number> {
+  const io = dependencies.io ?? consoleIo;
+  try {
+    await buildProgram({ ...dependencies, io }).parseAsync(args, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliFailure) {
+      io.err(error.message);
+      return error.exitCode;
+    }
+    if (error instanceof ConfigError || error instanceof PartnerCenterError || error instanceof SignInRequiredError || error instanceof TokenCacheError) {
+      io.err(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

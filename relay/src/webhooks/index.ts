@@ -1,0 +1,10 @@
+export { createWebhookVerifier } from "./verifier";
+export type { VerifiedDelivery, WebhookVerifier, WebhookVerifierOptions } from "./verifier";
+export { CertificateStore, MICROSOFT_CERTIFICATE_HOST } from "./certificate-store";
+export type { CertificateStoreOptions } from "./certificate-store";
+export { checkCertificate, readSignatureHeaders, verifyBody } from "./signature";
+export type { CertificatePolicy, HeaderBag, SignatureHeaders } from "./signature";
+export { WebhookRejection } from "./rejection";
+export type { ProblemDetails, WebhookRejectionReason } from "./rejection";
+export { partnerCenterWebhookRoute, PARTNER_CENTER_HOOK_PATH } from "./fastify";
+export type { PartnerCenterWebhookRouteOptions } from "./fastify";
