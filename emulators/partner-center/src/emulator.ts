@@ -1,0 +1,235 @@
+/**
+ * One Fastify server that stands in for both Partner Center hosts (partner-center-api.md §7.1):
+ * the Referrals API under `/v1.0/engagements/referrals`, the Webhooks API under `/webhooks/v1`,
+ * the signing certificate, a control API under `/_emulator` and a page for people at `/`.
+ */
+import Fastify from "fastify";
+import { createTestIdentity, identityRoutes, type TestIdentity } from "../../identity/src";
+import { issueEmulatorToken, REFERRALS_AUDIENCE, WEBHOOKS_AUDIENCE, type EmulatorTokenRequest } from "./auth";
+import { createClock, type EmulatorClock } from "./clock";
+import type { EmulatorContext, PartnerLocation, PartnerProfile } from "./context";
+import { PAGE_HTML } from "./control/page";
+import { controlRoutes } from "./control/routes";
+import { RequestCounters } from "./counters";
+import { counterpartyActions, type CounterpartyActions } from "./counterparty";
+import { FaultController, type FaultOverrides } from "./faults";
+import type { JsonObject } from "./referrals/normalize";
+import { ReferralQuery } from "./referrals/odata";
+import { renderReferral } from "./referrals/render";
+import { REFERRALS_PATH, referralRoutes } from "./referrals/routes";
+import { ReferralStore } from "./referrals/store";
+import { UserDirectory, type PartnerUser } from "./users";
+import { WebhookDispatcher, type Delivery, type DeliveryAttempt, type DeliveryOptions } from "./webhooks/delivery";
+import { referralEvent, type ReferralEventName } from "./webhooks/events";
+import type { WebhookRegistration } from "./webhooks/registration";
+import { WEBHOOKS_PATH, webhookRoutes } from "./webhooks/routes";
+import { createSigningIdentity, DISPATCH_SUBJECT, sharedSigningIdentity, type SigningIdentity, type SigningOptions } from "./webhooks/signing";
+import { ValidationEvents } from "./webhooks/validation-events";
+
+export interface PartnerCenterEmulatorOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Share one identity stand-in with other emulators; otherwise one is created and served here. */
+  identity?: TestIdentity;
+  /** The partner organization this Partner Center tenant belongs to. */
+  partner?: { organizationId?: string; organizationName?: string; partnerId?: string; locations?: PartnerLocation[] };
+  /** Seeded Partner Center users (default: an admin and a seller, see DEFAULT_USERS). */
+  users?: PartnerUser[];
+  /** A clock to share, or where a new one starts (default: real time). */
+  clock?: EmulatorClock | { start: Date | string };
+  webhooks?: DeliveryOptions & {
+    /** Issuer of the signing certificate: "microsoft" (default) or "foreign". */
+    signing?: SigningOptions;
+    /** Host name put in X-MS-Certificate-Url instead of the emulator's (e.g. "localhost"), to test host pinning. */
+    certificateHost?: string;
+  };
+  faults?: FaultOverrides;
+  /** Random source for fault injection, for reproducible runs. */
+  random?: () => number;
+  /** Base of ResourceUri in events (default https://api.partnercenter.microsoft.com, as documented). */
+  resourceBaseUrl?: string;
+  /** Fastify request logging (default off). */
+  logger?: boolean;
+}
+
+export interface PartnerCenterEmulator {
+  /** e.g. http://127.0.0.1:43121 */
+  url: string;
+  /** `${url}/v1.0/engagements/referrals` */
+  referralsUrl: string;
+  /** `${url}/webhooks/v1` */
+  webhooksUrl: string;
+  /** What deliveries put in X-MS-Certificate-Url. */
+  certificateUrl: string;
+  audiences: { referrals: string; webhooks: string };
+  partner: PartnerProfile;
+  identity: TestIdentity;
+  clock: EmulatorClock;
+  faults: FaultController;
+  users: UserDirectory;
+  counters: RequestCounters;
+  /** Microsoft's (or another partner's) side of the deal. */
+  microsoft: CounterpartyActions;
+  deliveries: {
+    list(): Delivery[];
+    parked(): Delivery[];
+    /** Resolves when no delivery is in flight or waiting to retry. */
+    idle(): Promise<void>;
+    clear(): void;
+    onAttempt(listener: (delivery: Delivery, attempt: DeliveryAttempt) => void): () => void;
+  };
+  signing: SigningIdentity;
+  /** Replaces the signing certificate, e.g. with a foreign issuer, for the next deliveries. */
+  rotateSigning(options?: SigningOptions): SigningIdentity;
+  registration(): WebhookRegistration | undefined;
+  referrals: {
+    /** The partner's referrals as the API renders them. */
+    list(): JsonObject[];
+    get(id: string): JsonObject | undefined;
+  };
+  /**
+   * A token for this emulator: App+User for the Referrals API (default user: the first Referrals
+   * Admin), app-only for the Webhooks API unless `upn` is given.
+   */
+  issueToken(request?: EmulatorTokenRequest): Promise<string>;
+  /** Expires unanswered incoming referrals now (it also runs on every API call and clock change). */
+  runExpiry(): string[];
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_USERS: PartnerUser[] = [
+  { upn: "admin@contoso.example", role: "Referrals Admin", locations: "all" },
+  { upn: "seller@contoso.example", role: "Referrals User", locations: "all" },
+];
+
+export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorOptions = {}): Promise<PartnerCenterEmulator> {
+  const ownIdentity = !options.identity;
+  const identity = options.identity ?? (await createTestIdentity());
+  const clock = options.clock && "now" in options.clock ? options.clock : createClock(options.clock?.start);
+  const partner: PartnerProfile = {
+    // The organization of the documented samples.
+    organizationId: options.partner?.organizationId ?? "7d23e5ca-19dc-4eaa-aac8-5e6b559f0d1d",
+    organizationName: options.partner?.organizationName ?? "Contoso Company",
+    partnerId: options.partner?.partnerId ?? identity.tenantId,
+    locations: options.partner?.locations?.length ? options.partner.locations : [{ id: "01e2abcd-52b0-4af3-a3ae-1fd1530b3563", name: "Contoso Company (Redmond)" }],
+  };
+  const faults = new FaultController(options.faults, options.random);
+  let signing = sharedSigningIdentity(options.webhooks?.signing);
+  let base = "";
+  const certificatePath = `/cert/${DISPATCH_SUBJECT}.cer`;
+  const certificateUrl = () => {
+    const url = new URL(`${base}${certificatePath}`);
+    if (options.webhooks?.certificateHost) url.hostname = options.webhooks.certificateHost;
+    return url.toString();
+  };
+
+  const store = new ReferralStore(clock);
+  const ctx: EmulatorContext = {
+    partner,
+    identity,
+    clock,
+    store,
+    query: new ReferralQuery(),
+    users: new UserDirectory(options.users ?? DEFAULT_USERS),
+    faults,
+    counters: new RequestCounters(),
+    dispatcher: new WebhookDispatcher(() => signing, certificateUrl, faults, options.webhooks),
+    validationEvents: new ValidationEvents(clock, partner.partnerId),
+    signing: () => signing,
+    registration: {},
+    resourceBaseUrl: options.resourceBaseUrl ?? "https://api.partnercenter.microsoft.com",
+    urls: () => ({ base, referrals: `${base}${REFERRALS_PATH}`, webhooks: `${base}${WEBHOOKS_PATH}`, certificate: certificateUrl() }),
+  };
+  routeEventsToWebhooks(ctx);
+  ctx.dispatcher.onAttempt((delivery, attempt) => ctx.validationEvents.recordAttempt(delivery, attempt));
+  const unsubscribeClock = clock.onChange(() => store.expireDue());
+  const microsoft = counterpartyActions(ctx);
+
+  const app = Fastify({ logger: options.logger ?? false, routerOptions: { ignoreTrailingSlash: true } });
+  app.addHook("onResponse", async (request, reply) => {
+    ctx.counters.record(request.method, request.routeOptions.url ?? "(no route)", reply.statusCode);
+  });
+  if (ownIdentity) await app.register(identityRoutes(identity));
+  await app.register(referralRoutes(ctx), { prefix: REFERRALS_PATH });
+  await app.register(webhookRoutes(ctx), { prefix: WEBHOOKS_PATH });
+  app.get(certificatePath, async (_request, reply) => reply.type("application/pkix-cert").send(signing.certificateDer));
+  app.get("/cert/root.cer", async (_request, reply) => reply.type("application/pkix-cert").send(signing.caCertificateDer));
+  await app.register(controlRoutes(ctx, microsoft), { prefix: "/_emulator" });
+  app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(PAGE_HTML));
+
+  base = await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 });
+  if (ownIdentity) identity.baseUrl = base;
+
+  return {
+    url: base,
+    referralsUrl: ctx.urls().referrals,
+    webhooksUrl: ctx.urls().webhooks,
+    get certificateUrl() {
+      return certificateUrl();
+    },
+    audiences: { referrals: REFERRALS_AUDIENCE, webhooks: WEBHOOKS_AUDIENCE },
+    partner,
+    identity,
+    clock,
+    faults,
+    users: ctx.users,
+    counters: ctx.counters,
+    microsoft,
+    deliveries: {
+      list: () => ctx.dispatcher.list(),
+      parked: () => ctx.dispatcher.parked(),
+      idle: () => ctx.dispatcher.idle(),
+      clear: () => ctx.dispatcher.clear(),
+      onAttempt: (listener) => ctx.dispatcher.onAttempt(listener),
+    },
+    get signing() {
+      return signing;
+    },
+    rotateSigning(signingOptions) {
+      signing = createSigningIdentity(signingOptions);
+      return signing;
+    },
+    registration: () => ctx.registration.current,
+    referrals: {
+      list: () => store.all().filter((r) => r.owner === partner.organizationId).map((r) => renderReferral(r.doc, ctx.urls().referrals)),
+      get: (id) => {
+        const found = store.get(id);
+        return found && found.owner === partner.organizationId ? renderReferral(found.doc, ctx.urls().referrals) : undefined;
+      },
+    },
+    issueToken: (request) => issueEmulatorToken(identity, ctx.users, request),
+    runExpiry: () => store.expireDue(),
+    async stop() {
+      unsubscribeClock();
+      ctx.dispatcher.stop();
+      await app.close();
+    },
+  };
+}
+
+/**
+ * §7.10, §7.16: a change to one of the partner's referrals is `referral-*`; a change to the other
+ * party's half of a shared engagement is `related-referral-*`, naming the partner's referral in that
+ * engagement so the receiver can read it.
+ */
+function routeEventsToWebhooks(ctx: EmulatorContext): void {
+  ctx.store.onChange((change) => {
+    const registration = ctx.registration.current;
+    if (!registration) return;
+    const at = String(change.referral.doc.updatedDateTime);
+    const fire = (name: ReferralEventName, referralId: string) => {
+      if (registration.webhookEvents.includes(name)) ctx.dispatcher.send(registration, referralEvent(name, ctx.resourceBaseUrl, referralId, at));
+    };
+    if (change.referral.owner === ctx.partner.organizationId) {
+      fire(change.kind === "created" ? "referral-created" : "referral-updated", String(change.referral.doc.id));
+      return;
+    }
+    for (const mine of ctx.store.inEngagement(String(change.referral.doc.engagementId))) {
+      if (mine.owner === ctx.partner.organizationId) {
+        fire(change.kind === "created" ? "related-referral-created" : "related-referral-updated", String(mine.doc.id));
+      }
+    }
+  });
+}

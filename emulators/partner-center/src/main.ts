@@ -1,0 +1,58 @@
+/**
+ * `npm run emulator:partner-center`: the emulator on its own, for the sandbox or for poking at with
+ * curl. Settings come from the environment:
+ *   PC_EMULATOR_PORT (default 4010), PC_EMULATOR_HOST (default 127.0.0.1),
+ *   PC_EMULATOR_RETRY_MS (webhook retry interval, default 1000).
+ */
+import { startPartnerCenterEmulator } from "./emulator";
+
+function numberFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    console.error(`${name} must be a whole number ≥ 0; got '${raw}'.`);
+    process.exit(2);
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  const pc = await startPartnerCenterEmulator({
+    host: process.env.PC_EMULATOR_HOST || "127.0.0.1",
+    port: numberFromEnv("PC_EMULATOR_PORT", 4010),
+    webhooks: { retryIntervalMs: numberFromEnv("PC_EMULATOR_RETRY_MS", 1000) },
+    logger: process.env.PC_EMULATOR_LOG === "1",
+  });
+  const token = await pc.issueToken({ api: "referrals", expiresIn: 24 * 3600 });
+  const lines = [
+    `Partner Center emulator for ${pc.partner.organizationName} is listening on ${pc.url}`,
+    "",
+    `  Page for people      ${pc.url}/`,
+    `  Referrals API        ${pc.referralsUrl}   (audience ${pc.audiences.referrals}, App+User)`,
+    `  Webhooks API         ${pc.webhooksUrl}                (audience ${pc.audiences.webhooks})`,
+    `  Token issuer         ${pc.identity.issuer}`,
+    `  Signing certificate  ${pc.certificateUrl}`,
+    "",
+    "Seeded Partner Center users:",
+    ...pc.users.list().map((u) => `  ${u.upn.padEnd(28)} ${u.role}${u.locations === "all" ? " (all locations)" : ` (${(u.locations ?? []).join(", ")})`}`),
+    "",
+    "App+User token for the Referrals API (24 h), as the first Referrals Admin:",
+    token,
+    "",
+    "More tokens: POST /_emulator/tokens with {\"api\":\"referrals\",\"upn\":\"seller@contoso.example\"} or {\"api\":\"webhooks\"}.",
+    `Try: curl -H "Authorization: Bearer <token>" ${pc.referralsUrl}`,
+  ];
+  console.log(lines.join("\n"));
+
+  const shutdown = () => {
+    pc.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+main().catch((error: Error) => {
+  console.error(`The Partner Center emulator could not start: ${error.message}`);
+  process.exit(1);
+});
