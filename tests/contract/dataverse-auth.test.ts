@@ -62,7 +62,7 @@ describe("Dataverse Web API: impersonation", () => {
   let sellerId: string;
   let relayId: string;
   beforeAll(async () => {
-    dv = await startDataverse({ applicationUsers: [{ clientId: "relay-app", canImpersonate: true }] });
+    dv = await startDataverse({ applicationUsers: [{ clientId: "relay-app", canImpersonate: true }], users: [{ upn: "erik@contoso.example", name: "Erik Lindqvist" }] });
     relay = await Client.app(dv, "relay-app");
     seller = await Client.user(dv, "ana@contoso.example", "Ana Bowman");
     sellerId = (await seller.get("WhoAmI()")).body.UserId as string;
@@ -92,6 +92,14 @@ describe("Dataverse Web API: impersonation", () => {
       _modifiedonbehalfby_value: relayId,
       _createdby_value: relayId,
     });
+  });
+
+  it("impersonates a provisioned user who has never signed in", async () => {
+    const asErik = relay.with({ CallerObjectId: dv.identity.objectIdFor("erik@contoso.example") });
+    const me = await asErik.get("WhoAmI()");
+    expect((await relay.get(`systemusers(${me.body.UserId})?$select=fullname`)).body.fullname).toBe("Erik Lindqvist");
+    const unknown = await relay.get("WhoAmI()", { CallerObjectId: "0b0b0b0b-0000-4000-8000-000000000000" });
+    expect(unknown.status).toBe(404);
   });
 
   it("refuses impersonation to a caller without prvActOnBehalfOfAnotherUser", async () => {

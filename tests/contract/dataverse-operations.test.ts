@@ -141,6 +141,20 @@ describe("Dataverse Web API: ImportSolution", () => {
     expect((await client.get(`RetrieveEnvironmentVariableValue(DefinitionSchemaName='new_ContosoURL')`)).body.Value).toBe("https://contoso.com");
   });
 
+  it("upgrades with StageAndUpgrade, setting environment variable values from ComponentParameters", async () => {
+    const answer = await client.post("StageAndUpgrade", {
+      OverwriteUnmanagedCustomizations: false,
+      PublishWorkflows: true,
+      ImportJobId: "9b3bd5a4-5f0b-4a8e-9f6c-2b1b9d1f0a03",
+      CustomizationFile: base64Of("contoso-envvar-managed", "Contoso_sample_1_0_0_1_managed.zip"),
+      ComponentParameters: [{ "@odata.type": "Microsoft.Dynamics.CRM.environmentvariablevalue", schemaname: "new_ContosoURL", value: "https://staging.contoso.example" }],
+    });
+    expect(answer.status).toBe(200);
+    const solution = await client.get<{ value: Json[] }>(`solutions?$filter=uniquename eq 'Contoso_sample'&$select=solutionid`);
+    expect(answer.body.SolutionId).toBe(solution.body.value[0].solutionid);
+    expect((await client.get(`RetrieveEnvironmentVariableValue(DefinitionSchemaName='new_ContosoURL')`)).body.Value).toBe("https://staging.contoso.example");
+  });
+
   it("imports a solution that adds a table, which the Web API then serves", async () => {
     const answer = await client.post("ImportSolution", { CustomizationFile: base64Of("codeinterpreter-sample-managed", "CodeInterpreterSample_1_0_0_0_managed.zip") });
     expect(answer.status).toBe(204);

@@ -143,6 +143,9 @@ describe("Dataverse Web API: rows", () => {
     expect((await client.get(key)).body[SolutionTable.primaryId]).toBe(id);
     expect((await client.patch(key, { [SolutionTable.name]: "x" }, { "If-None-Match": "*" })).status).toBe(412);
     expect((await client.patch(`${set}(${SolutionTable.solutionIdentifier}='SOL-00000-NEW')`, { [SolutionTable.name]: "x" }, { "If-Match": "*" })).status).toBe(404);
+    expect((await client.get(`${set}(${SolutionTable.solutionIdentifier}='SOL-00000-404')`)).body).toEqual({
+      error: { code: "0x80040217", message: `A record with the specified key values does not exist in ${SolutionTable.logicalName} entity` },
+    });
     const duplicate = await client.post(set, { [SolutionTable.name]: "Copy", [SolutionTable.solutionIdentifier]: "sol-15974-mqf" });
     expect(duplicate.status).toBe(412);
   });
@@ -217,5 +220,23 @@ describe("Dataverse Web API: rows", () => {
     const answer = await client.patch(`opportunities(${id})`, { statecode: 1, statuscode: 3 });
     expect(answer.status).toBe(400);
     expect((answer.body.error as Json).message).toContain("use the WinOpportunityRequest message");
+  });
+});
+
+describe("Dataverse Web API: platform clock", () => {
+  it("stamps createdon/modifiedon from the emulator's clock, to the second", async () => {
+    let now = new Date("2026-01-02T03:04:05.678Z");
+    const dv = await startDataverse({ clock: () => now });
+    try {
+      const client = await Client.user(dv);
+      const id = await client.create("accounts", { name: "Clocked" });
+      now = new Date("2026-02-03T04:05:06.000Z");
+      await client.patch(`accounts(${id})`, { name: "Clocked again" });
+      expect((await client.get(`accounts(${id})?$select=createdon,modifiedon`)).body).toMatchObject({ createdon: "2026-01-02T03:04:05Z", modifiedon: "2026-02-03T04:05:06Z" });
+      const since = await client.get<{ value: Json[] }>(`accounts?$select=name&$filter=modifiedon ge 2026-02-01T00:00:00Z`);
+      expect(since.body.value.map((a) => a.name)).toEqual(["Clocked again"]);
+    } finally {
+      await dv.stop();
+    }
   });
 });

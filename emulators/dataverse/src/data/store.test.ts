@@ -1,0 +1,48 @@
+import { Store } from "./store";
+
+describe("store transactions", () => {
+  it("undoes every row and N:N change of a failed transaction and drops its commit callbacks", () => {
+    const store = new Store();
+    store.put("account", "a", { name: "Before" });
+    store.associate("rel", "o1", "s1");
+    const committed: string[] = [];
+    expect(() =>
+      store.transaction(() => {
+        store.put("account", "a", { name: "During" });
+        store.put("account", "b", { name: "New" });
+        store.remove("account", "a");
+        store.associate("rel", "o1", "s2");
+        store.disassociate("rel", "o1", "s1");
+        store.onCommit(() => committed.push("event"));
+        throw new Error("abort");
+      }),
+    ).toThrow("abort");
+    expect(store.get("account", "a")).toEqual({ name: "Before" });
+    expect(store.get("account", "b")).toBeUndefined();
+    expect(store.related("rel", 1, "o1")).toEqual(["s1"]);
+    expect(committed).toEqual([]);
+  });
+
+  it("runs commit callbacks once the outermost transaction commits, nested ones joining it", () => {
+    const store = new Store();
+    const events: string[] = [];
+    store.transaction(() => {
+      store.transaction(() => store.onCommit(() => events.push("inner")));
+      expect(events).toEqual([]);
+      store.onCommit(() => events.push("outer"));
+    });
+    expect(events).toEqual(["inner", "outer"]);
+  });
+
+  it("rolls back an asynchronous transaction that rejects", async () => {
+    const store = new Store();
+    await expect(
+      store.transactionAsync(async () => {
+        store.put("task", "t1", { subject: "x" });
+        await Promise.resolve();
+        throw new Error("part failed");
+      }),
+    ).rejects.toThrow("part failed");
+    expect(store.count("task")).toBe(0);
+  });
+});
