@@ -3,9 +3,18 @@
  */
 import { Command, CommanderError } from "commander";
 import { authCommand } from "./auth";
+import { backfillCommand } from "./backfill";
+import { catalogCommand } from "./catalog";
+import { CatalogFileError } from "./catalog-file";
 import { ConfigError } from "./config";
 import { CliFailure, consoleIo, type CliContext, type CliDependencies } from "./context";
+import { deadLetterCommand } from "./dead-letter";
+import { doctorCommand } from "./doctor";
+import { startCommand } from "./start";
+import { syncCommand } from "./sync";
 import { webhooksCommand } from "./webhooks";
+import { ConfigError as RelayConfigError } from "../config/load";
+import { DataDirBusyError } from "../composition/data-dir-lock";
 import { sleep } from "../partner-center/retry";
 import { PartnerCenterError } from "../partner-center/errors";
 import { SignInRequiredError } from "../partner-center/device-code-token-provider";
@@ -20,6 +29,7 @@ export function buildProgram(dependencies: CliDependencies = {}): Command {
   };
   const program = new Command("cosell-relay")
     .description("Keeps Partner Center referrals and Dynamics 365 opportunities in sync.")
+    .option("--config <file>", "JSON config file (default: COSELL_CONFIG); secrets stay in the environment or COSELL_SECRETS_FILE")
     .option("--partner-center-url <url>", "one origin serving both Partner Center APIs (e.g. the emulator)")
     .option("--public-url <url>", "the relay's public https address, e.g. https://relay.contoso.com")
     .option("--client-id <id>", "Entra ID application (client) id used to sign in to Partner Center")
@@ -27,7 +37,17 @@ export function buildProgram(dependencies: CliDependencies = {}): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => context.io.out(text.trimEnd()), writeErr: (text) => context.io.err(text.trimEnd()) });
 
-  for (const group of [webhooksCommand(context), authCommand(context)]) {
+  const groups = [
+    startCommand(context),
+    doctorCommand(context),
+    webhooksCommand(context),
+    authCommand(context),
+    backfillCommand(context),
+    catalogCommand(context),
+    syncCommand(context),
+    deadLetterCommand(context),
+  ];
+  for (const group of groups) {
     program.addCommand(group.exitOverride());
   }
   return program;
@@ -45,7 +65,15 @@ export async function runCli(args: string[], dependencies: CliDependencies = {})
       io.err(error.message);
       return error.exitCode;
     }
-    if (error instanceof ConfigError || error instanceof PartnerCenterError || error instanceof SignInRequiredError || error instanceof TokenCacheError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof RelayConfigError ||
+      error instanceof CatalogFileError ||
+      error instanceof DataDirBusyError ||
+      error instanceof PartnerCenterError ||
+      error instanceof SignInRequiredError ||
+      error instanceof TokenCacheError
+    ) {
       io.err(`error: ${error.message}`);
       return 1;
     }

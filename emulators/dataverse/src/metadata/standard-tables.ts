@@ -268,6 +268,8 @@ const systemuser = table({
     col.string("domainname", 1024, { displayName: "User Name" }),
     col.email("internalemailaddress", 100, { displayName: "Primary Email" }),
     col.string("title", 128, { displayName: "Title" }),
+    col.phone("address1_telephone1", 64, { displayName: "Main Phone" }),
+    col.phone("mobilephone", 64, { displayName: "Mobile Phone" }),
     col.guid("azureactivedirectoryobjectid", { displayName: "Azure AD Object ID" }),
     col.guid("applicationid", { displayName: "Application ID" }),
     col.choice("accessmode", options([0, "Read-Write"], [1, "Administrative"], [2, "Read"], [3, "Support User"], [4, "Non-interactive"], [5, "Delegated Admin"]), { displayName: "Access Mode" }),
