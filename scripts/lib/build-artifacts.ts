@@ -90,7 +90,12 @@ export function collectWebResourceBuilds(webResources: NamedSource[], webResourc
   if (!fs.existsSync(listFile)) {
     return { files: [], problems: [`no web resources build at ${listFile} — run "npm run build -w webresources" (or "npm run build" for everything)`] };
   }
-  const built = JSON.parse(fs.readFileSync(listFile, "utf8")) as BuiltWebResource[];
+  let built: BuiltWebResource[];
+  try {
+    built = JSON.parse(fs.readFileSync(listFile, "utf8")) as BuiltWebResource[];
+  } catch (error) {
+    return { files: [], problems: [`${listFile} is not valid JSON (${(error as Error).message}) — rebuild with "npm run build -w webresources"`] };
+  }
   const files: PackedFile[] = [];
   const problems: string[] = [];
   for (const entry of built) {

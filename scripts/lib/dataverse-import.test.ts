@@ -10,9 +10,10 @@ interface Call {
 }
 
 /**
- * A scripted Web API for the paths the Dataverse emulator does not cover yet (StageAndUpgrade,
- * PublishAllXml, a long request that drops while the job goes on). Requests are recorded; each
- * route answers from the script.
+ * A scripted Web API, to see the exact requests in order and to stage what the Dataverse emulator
+ * cannot produce on demand (a long request that drops while the import job goes on). Requests are
+ * recorded; each route answers from the script. tests/integration/deploy.test.ts runs the same
+ * imports against the emulator.
  */
 function scriptedWebApi(routes: Record<string, (call: Call) => Response | Promise<Response>>): { fetchImpl: typeof fetch; calls: Call[] } {
   const calls: Call[] = [];

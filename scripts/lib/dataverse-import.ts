@@ -198,7 +198,14 @@ export async function importSolution(options: ImportOptions): Promise<ImportResu
     // Unmanaged customizations only reach users once published.
     report({ stage: "publishing", message: "publishing customizations" });
     const publish = await request("POST", "PublishAllXml", {});
-    if (!publish.ok) throw await failure(publish, "PublishAllXml");
+    if (!publish.ok) {
+      const error = await failure(publish, "PublishAllXml");
+      throw new DataverseImportError(
+        `${error.message}\n  ${pkg.uniqueName} ${pkg.version} is imported but not published: publish all customizations in the environment, or deploy again`,
+        error.status,
+        error.code,
+      );
+    }
   }
   report({ stage: "done", message: `${pkg.uniqueName} ${pkg.version} imported in ${Math.round((Date.now() - started) / 1000)} s` });
   return { action, ...pkg, importJobId, warnings: outcome.warnings };

@@ -72,6 +72,14 @@ describe("refusing to pack", () => {
     ]);
   });
 
+  it("names a web resources list that is not JSON instead of failing with a bare parse error", () => {
+    const builds = writeFixtureBuilds(version.control);
+    fs.writeFileSync(path.join(builds.webResourcesDir, "webresources.json"), "[{ truncated");
+    expect(pack(path.join(repoRoot, "solution"), builds).problems).toEqual([
+      expect.stringMatching(/webresources\.json is not valid JSON \(.+\) — rebuild with "npm run build -w webresources"$/),
+    ]);
+  });
+
   it("rejects a control built with another version than the product", () => {
     const builds = writeFixtureBuilds(version.control);
     fs.writeFileSync(path.join(builds.controlsDir, "HelpNeeded", "ControlManifest.xml"), controlManifest("HelpNeeded", "0.0.1"));

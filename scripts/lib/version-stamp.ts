@@ -31,15 +31,19 @@ export function stampTargets(repoRoot: string, version: ProductVersion): StampTa
   ];
 }
 
-/** Rewrites the targets whose version differs; returns the ones it changed. Files keep their bytes otherwise. */
+/**
+ * Rewrites the targets whose version differs; returns the ones it changed. Files keep their bytes
+ * otherwise. Every file is stamped in memory first, so a file that cannot be stamped leaves all of
+ * them as they were rather than some on the new version.
+ */
 export function stampVersions(repoRoot: string, version: ProductVersion): StampTarget[] {
   const changed = stampTargets(repoRoot, version).filter((t) => t.current !== t.wanted);
-  for (const target of changed) {
+  const stamped = changed.map((target) => {
     const text = fs.readFileSync(target.file, "utf8");
-    const stamped = target.file.endsWith("Solution.xml")
+    return target.file.endsWith("Solution.xml")
       ? stampSolutionXml(text, target.wanted, target.file)
       : stampControlManifest(text, target.wanted, target.file);
-    fs.writeFileSync(target.file, stamped);
-  }
+  });
+  changed.forEach((target, i) => fs.writeFileSync(target.file, stamped[i]));
   return changed;
 }

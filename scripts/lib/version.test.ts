@@ -52,4 +52,12 @@ describe("npm run version:stamp", () => {
     expect(stampTargets(root, version).every((t) => t.current === t.wanted)).toBe(true);
     expect(stampVersions(root, version)).toEqual([]);
   });
+
+  it("changes no file when one of them cannot be stamped", () => {
+    const broken = path.join(root, "pcf", "Visibility", "ControlManifest.Input.xml");
+    fs.writeFileSync(broken, '<manifest><control namespace="CoSell" constructor="Visibility" /></manifest>');
+    expect(() => stampVersions(root, parseProductVersion("0.2.0", "package.json"))).toThrow(`${broken}: no <control … version="…"> to stamp`);
+    expect(solutionXmlVersion(fs.readFileSync(path.join(root, "solution/Other/Solution.xml"), "utf8"))).toBe("0.0.1.0");
+    expect(controlManifestVersion(fs.readFileSync(path.join(root, "pcf/HelpNeeded/ControlManifest.Input.xml"), "utf8"))).toBe("0.0.1");
+  });
 });

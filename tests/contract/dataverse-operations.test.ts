@@ -1,7 +1,7 @@
 /**
  * Functions and actions: WhoAmI, WinOpportunity / LoseOpportunity, QualifyLead,
- * RetrieveEnvironmentVariableValue with the environment-variable tables, and ImportSolution /
- * ImportSolutionAsync with the import job a deployment tool polls.
+ * RetrieveEnvironmentVariableValue with the environment-variable tables, ImportSolution /
+ * ImportSolutionAsync with the import job a deployment tool polls, and PublishAllXml / PublishXml.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -178,6 +178,18 @@ describe("Dataverse Web API: ImportSolution", () => {
     expect((await client.get<{ value: Json[] }>("solutions?$select=uniquename")).body.value).toHaveLength(before);
   });
 
+  it("refuses to turn an installed managed solution into an unmanaged one, recording the failure", async () => {
+    const pair = (file: string) => base64Of("columnlevelsecurity-pair", file);
+    expect((await client.post("ImportSolution", { CustomizationFile: pair("ColumnLevelSecuritySampleSolution_managed.zip") })).status).toBe(204);
+    const importJobId = "9b3bd5a4-5f0b-4a8e-9f6c-2b1b9d1f0a04";
+    const answer = await client.post("ImportSolution", { ImportJobId: importJobId, CustomizationFile: pair("ColumnLevelSecuritySampleSolution.zip") });
+    expect(answer.status).toBe(400);
+    expect((answer.body.error as Json).message).toMatch(/^Solution 'ColumnLevelSecuritySampleSolution' is already installed in this environment as a managed solution, and the package being imported is unmanaged\. Delete the installed solution/);
+    expect((await client.get(`importjobs(${importJobId})?$select=data`)).body.data).toContain('result="failure"');
+    const installed = await client.get<{ value: Json[] }>("solutions?$select=uniquename,ismanaged&$filter=startswith(uniquename,'ColumnLevelSecurity')");
+    expect(installed.body.value).toEqual([expect.objectContaining({ ismanaged: true })]);
+  });
+
   it("runs ImportSolutionAsync in the background with a system job to poll", async () => {
     const answer = await client.post("ImportSolutionAsync", { CustomizationFile: base64Of("polymorphiclookup-managed", "polymorphiclookupexamplesolution.zip") });
     expect(answer.status).toBe(200);
@@ -189,5 +201,44 @@ describe("Dataverse Web API: ImportSolution", () => {
     expect(job).toMatchObject({ statecode: 3, statuscode: 30 });
     expect((await client.get(`importjobs(${ImportJobKey})?$select=progress`)).body.progress).toBe(100);
     expect((await client.get(`EntityDefinitions(LogicalName='sample_book')?$select=EntitySetName`)).body.EntitySetName).toBe("sample_books");
+  });
+});
+
+describe("Dataverse Web API: publishing customizations", () => {
+  let dv: DataverseEmulator;
+  let client: Client;
+  beforeAll(async () => {
+    dv = await startDataverse({ solutions: [PRODUCT_SOLUTION] });
+    client = await Client.app(dv);
+  });
+  afterAll(() => dv.stop());
+
+  it("publishes everything with PublishAllXml, an unbound action without parameters or a result", async () => {
+    const answer = await client.post("PublishAllXml", {});
+    expect(answer.status).toBe(204);
+    expect(answer.text).toBe("");
+    expect((await client.call("POST", "PublishAllXml")).status).toBe(204);
+    expect((await client.get("PublishAllXml")).status).toBe(404);
+  });
+
+  it("publishes the tables ParameterXml names with PublishXml", async () => {
+    const answer = await client.post("PublishXml", { ParameterXml: "<importexportxml><entities><entity>opportunity</entity><entity>cosell_solution</entity></entities></importexportxml>" });
+    expect(answer.status).toBe(204);
+    expect(answer.text).toBe("");
+  });
+
+  it("refuses a PublishXml without ParameterXml, with malformed XML or naming a table the environment lacks", async () => {
+    const missing = await client.post("PublishXml", {});
+    expect(missing.status).toBe(400);
+    expect((missing.body.error as Json).message).toBe("Required parameter 'ParameterXml' of 'PublishXml' is missing or has the wrong type.");
+    const malformed = await client.post("PublishXml", { ParameterXml: "<importexportxml><entities>" });
+    expect(malformed.status).toBe(400);
+    expect((malformed.body.error as Json).message).toMatch(/^ParameterXml is not well-formed XML/);
+    const wrongRoot = await client.post("PublishXml", { ParameterXml: "<entities><entity>account</entity></entities>" });
+    expect(wrongRoot.status).toBe(400);
+    expect((wrongRoot.body.error as Json).message).toMatch(/^ParameterXml must have an <importexportxml> root element/);
+    const unknown = await client.post("PublishXml", { ParameterXml: "<importexportxml><entities><entity>cosell_nope</entity></entities></importexportxml>" });
+    expect(unknown.status).toBe(404);
+    expect((unknown.body.error as Json).message).toBe("Could not find an entity with logical name 'cosell_nope' to publish.");
   });
 });

@@ -1,6 +1,7 @@
 /**
  * `npm run deploy` against the Dataverse Web API emulator: the packed solution is imported with
- * ImportSolution, progress comes from the import job, and refusals carry the platform's message.
+ * ImportSolution, progress comes from the import job, an unmanaged package is published with
+ * PublishAllXml, and refusals carry the platform's message.
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -12,6 +13,29 @@ import { editZip, packWithFixtureBuilds } from "../../scripts/lib/test-support/p
 
 const repoRoot = path.resolve(__dirname, "../..");
 const [managed, unmanaged] = packWithFixtureBuilds();
+
+interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run deploy` asynchronously, so this process keeps serving the emulator while the CLI talks to it. */
+function runDeploy(args: string[], token: string): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "scripts/deploy.ts", ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, DATAVERSE_TOKEN: token },
+    });
+    let stdout = "";
+    let stderr = "";
+    proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    proc.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const publishCalls = (dv: DataverseEmulator) => dv.counters.snapshot().byOperation["POST PublishAllXml"] ?? 0;
 
 async function get(dv: DataverseEmulator, token: string, query: string): Promise<{ status: number; body: { value?: Array<Record<string, unknown>> } }> {
   const response = await fetch(`${dv.apiUrl}${query}`, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" } });
@@ -88,22 +112,13 @@ describe("npm run deploy", () => {
     const zip = path.join(dir, managed.fileName);
     fs.writeFileSync(zip, managed.bytes);
     const token = await dv.tokenFor();
-    // Asynchronous spawn: this process keeps serving the emulator while the CLI talks to it.
-    const child = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const proc = spawn(process.execPath, [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "scripts/deploy.ts", "--env", dv.environmentUrl, "--zip", zip], {
-        cwd: repoRoot,
-        env: { ...process.env, DATAVERSE_TOKEN: token },
-      });
-      let stdout = "";
-      let stderr = "";
-      proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      proc.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
+    const child = await runDeploy(["--env", dv.environmentUrl, "--zip", zip], token);
     expect(child.stderr).not.toMatch(/✖/);
     expect(child.status).toBe(0);
     expect(child.stdout).toMatch(/\[importing\] import job [0-9a-f-]+: 100%/);
     expect(child.stdout).toMatch(/✔ CoSellConnector \d+\.\d+\.\d+\.0 \(managed\) deployed with ImportSolution/);
+    expect(child.stdout).not.toContain("[publishing]");
+    expect(publishCalls(dv)).toBe(0);
     expect(child.stdout + child.stderr).not.toContain(token);
   });
 
@@ -115,5 +130,57 @@ describe("npm run deploy", () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/no access token: pass --token or set DATAVERSE_TOKEN/);
+  });
+});
+
+describe("deploying the unmanaged package", () => {
+  let dv: DataverseEmulator;
+  let token: string;
+  let dir: string;
+  beforeAll(async () => {
+    dv = await startDataverseEmulator();
+    token = await dv.tokenFor();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "cosell-deploy-"));
+  });
+  afterAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await dv.stop();
+  });
+
+  it("imports it with ImportSolution, then publishes the customizations with PublishAllXml", async () => {
+    const progress: ImportProgress[] = [];
+    const result = await importSolution({ environmentUrl: dv.environmentUrl, accessToken: token, zip: unmanaged.bytes, pollIntervalMs: 5, onProgress: (p) => progress.push(p) });
+    expect(result).toMatchObject({ action: "ImportSolution", uniqueName: "CoSellConnector", managed: false });
+    expect(progress.map((p) => p.stage).filter((stage, i, all) => stage !== all[i - 1])).toEqual(["checking", "importing", "publishing", "done"]);
+    expect(publishCalls(dv)).toBe(1);
+    const installed = await get(dv, token, "solutions?$select=uniquename,ismanaged&$filter=uniquename eq 'CoSellConnector'");
+    expect(installed.body.value).toEqual([expect.objectContaining({ uniquename: "CoSellConnector", ismanaged: false })]);
+  });
+
+  it("reports a failed publish with the platform's message and status", async () => {
+    dv.faults.inject({ method: "POST", path: "PublishAllXml", status: 503, message: "The service is temporarily unavailable." });
+    const attempt = importSolution({ environmentUrl: dv.environmentUrl, accessToken: token, zip: unmanaged.bytes, pollIntervalMs: 5 });
+    await expect(attempt).rejects.toBeInstanceOf(DataverseImportError);
+    await expect(attempt).rejects.toThrow(
+      /^PublishAllXml failed \(HTTP 503\): The service is temporarily unavailable\.\n {2}CoSellConnector [\d.]+ is imported but not published: publish all customizations in the environment, or deploy again$/,
+    );
+  });
+
+  it("npm run deploy publishes an unmanaged zip unless told --skip-publish", async () => {
+    const zip = path.join(dir, unmanaged.fileName);
+    fs.writeFileSync(zip, unmanaged.bytes);
+    const before = publishCalls(dv);
+    const published = await runDeploy(["--env", dv.environmentUrl, "--zip", zip], token);
+    expect(published.stderr).not.toMatch(/✖/);
+    expect(published.status).toBe(0);
+    expect(published.stdout).toContain("[publishing] publishing customizations");
+    expect(published.stdout).toMatch(/✔ CoSellConnector \d+\.\d+\.\d+\.0 \(unmanaged\) deployed with ImportSolution/);
+    expect(publishCalls(dv)).toBe(before + 1);
+
+    const skipped = await runDeploy(["--env", dv.environmentUrl, "--zip", zip, "--skip-publish"], token);
+    expect(skipped.status).toBe(0);
+    expect(skipped.stdout).not.toContain("[publishing]");
+    expect(publishCalls(dv)).toBe(before + 1);
+    expect(published.stdout + published.stderr + skipped.stdout + skipped.stderr).not.toContain(token);
   });
 });

@@ -2,7 +2,7 @@
  * Builds every web resource this package ships into one folder, plus `webresources.json` telling
  * the solution packer each file's web resource name, type, language and dependencies.
  */
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { build, type BuildOptions } from "esbuild";
@@ -46,8 +46,25 @@ const common: BuildOptions = {
 
 const resxName = (lcid: number) => `${SolutionNames.formScriptStrings}.${lcid}.resx`;
 
+/**
+ * Builds into a folder beside `outDir` and swaps it in at the end, so a failed build leaves the
+ * previous output whole instead of a folder the packer would half-read.
+ */
 export async function buildWebResources(outDir: string): Promise<WebResourceFile[]> {
-  await rm(outDir, { recursive: true, force: true });
+  const staging = `${outDir}.partial`;
+  await rm(staging, { recursive: true, force: true });
+  try {
+    const files = await buildInto(staging);
+    await rm(outDir, { recursive: true, force: true });
+    await rename(staging, outDir);
+    return files;
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function buildInto(outDir: string): Promise<WebResourceFile[]> {
   const files: WebResourceFile[] = [];
   const emit = async (file: string, content: string | Uint8Array, entry: Omit<WebResourceFile, "file" | "bytes" | "gzipBytes">) => {
     const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : Buffer.from(content);

@@ -61,7 +61,7 @@ const violation = (code: RuleCode, table: Violation["table"], field: string, par
   params,
 });
 
-/** Opportunity column where each synced field is edited, for notifications on a closed referral. */
+/** Opportunity column where each synced field is edited, where a notification about it belongs. */
 function columnOfField(field: SyncField, config: SyncConfig): string {
   const mapping = resolveMapping(config).opportunity;
   switch (field) {
@@ -93,11 +93,11 @@ function columnOfField(field: SyncField, config: SyncConfig): string {
 function checkDetails(ctx: OpportunityContext, config: SyncConfig, options: RuleOptions, out: Violation[]): void {
   const mapping = resolveMapping(config).opportunity;
   const opportunity = ctx.opportunity;
-  const column = (path: string, fallback: string) => mapping[path]?.[0] ?? fallback;
+  const column = (field: SyncField) => columnOfField(field, config);
 
-  if (!readText(opportunity, mapping.name)) out.push(violation("name-missing", "opportunity", column("name", OpportunityTable.name)));
+  if (!readText(opportunity, mapping.name)) out.push(violation("name-missing", "opportunity", column("name")));
 
-  const dealColumn = column("details.dealValue", config.dealValueField);
+  const dealColumn = column("dealValue");
   const rawValue = readColumn(opportunity, mapping["details.dealValue"]);
   const dealValue = toNumber(rawValue);
   if (rawValue === undefined) {
@@ -113,12 +113,12 @@ function checkDetails(ctx: OpportunityContext, config: SyncConfig, options: Rule
   if (!currency) out.push(violation("currency-missing", "opportunity", OpportunityTable.currency));
   else if (!isIsoCurrencyCode(currency)) out.push(violation("currency-invalid", "opportunity", OpportunityTable.currency, { value: currency }));
 
-  const closeColumn = column("details.closingDateTime", OpportunityTable.estimatedCloseDate);
+  const closeColumn = column("closingDate");
   const rawClose = readColumn(opportunity, mapping["details.closingDateTime"]);
   if (rawClose === undefined) out.push(violation("close-date-missing", "opportunity", closeColumn));
   else if (!toDateOnly(rawClose)) out.push(violation("close-date-invalid", "opportunity", closeColumn, { value: String(rawClose) }));
 
-  const notesColumn = column("details.notes", OpportunityTable.description);
+  const notesColumn = column("notes");
   const notes = readText(opportunity, mapping["details.notes"]);
   if (!notes) out.push(violation("notes-missing", "opportunity", notesColumn));
   else if (notes.length > MAX_NOTES_LENGTH) {

@@ -19,6 +19,7 @@ import { WebApiEngine } from "./webapi/engine";
 import { retrieveEnvironmentVariableValue } from "./webapi/operations/environment-variables";
 import { importSolution, importSolutionAsync, runImport, stageAndUpgrade } from "./webapi/operations/import-solution";
 import { loseOpportunity, winOpportunity } from "./webapi/operations/opportunity-close";
+import { publishAllXml, publishXml } from "./webapi/operations/publish";
 import { qualifyLead } from "./webapi/operations/qualify-lead";
 import { whoAmI } from "./webapi/operations/who-am-i";
 import { WebhookDispatcher, type WebhookOptions } from "./webhooks/dispatcher";
@@ -105,7 +106,7 @@ export async function startDataverseEmulator(options: DataverseEmulatorOptions =
   const counters = new RequestCounters();
   const faults = new FaultInjector();
   const webhooks = new WebhookDispatcher(env, environmentUrl, options.webhooks);
-  const engine = new WebApiEngine(env, [whoAmI, retrieveEnvironmentVariableValue, winOpportunity, loseOpportunity, qualifyLead, importSolution, importSolutionAsync, stageAndUpgrade]);
+  const engine = new WebApiEngine(env, [whoAmI, retrieveEnvironmentVariableValue, winOpportunity, loseOpportunity, qualifyLead, importSolution, importSolutionAsync, stageAndUpgrade, publishAllXml, publishXml]);
   const authenticator = new Authenticator(env, identity, users, environmentUrl);
   const app: FastifyInstance = buildServer({ env, engine, authenticator, limits, faults, counters, environmentUrl }, { logger: options.logger });
   if (hostsIdentity) await app.register(identityRoutes(identity));

@@ -13,16 +13,26 @@ import { createTestIdentity } from "../../identity/src";
 const LOCAL_CLIENT_ID = "cosell-relay-local";
 const LOCAL_CLIENT_SECRET = process.env.DATAVERSE_EMULATOR_CLIENT_SECRET ?? "local-development-secret";
 
+function portNumber(raw: string, source: string): number {
+  const port = Number(raw);
+  if (raw.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${source} must be a port number (0-65535), not '${raw}'.`);
+  return port;
+}
+
 function parseArguments(argv: string[]) {
-  const options = { port: Number(process.env.DATAVERSE_EMULATOR_PORT ?? 5555), solutions: [] as string[], sampleData: false };
+  const options = { port: portNumber(process.env.DATAVERSE_EMULATOR_PORT ?? "5555", "DATAVERSE_EMULATOR_PORT"), solutions: [] as string[], sampleData: false };
+  const valueAfter = (flag: string, i: number): string => {
+    const value = argv[i];
+    if (value === undefined || value.startsWith("--")) throw new Error(`${flag} needs a value, e.g. ${flag === "--port" ? "--port 5555" : "--solution ./solution"}.`);
+    return value;
+  };
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i];
-    if (argument === "--port") options.port = Number(argv[++i]);
-    else if (argument === "--solution") options.solutions.push(path.resolve(argv[++i]));
+    if (argument === "--port") options.port = portNumber(valueAfter(argument, ++i), "--port");
+    else if (argument === "--solution") options.solutions.push(path.resolve(valueAfter(argument, ++i)));
     else if (argument === "--sample-data") options.sampleData = true;
     else throw new Error(`Unknown argument '${argument}'. Use --port <n>, --solution <folder|zip> (repeatable), --sample-data.`);
   }
-  if (!Number.isInteger(options.port) || options.port < 0) throw new Error(`--port must be a port number, not '${options.port}'.`);
   const repositorySolution = path.resolve(__dirname, "../../../solution");
   if (options.solutions.length === 0 && existsSync(path.join(repositorySolution, "Other", "Solution.xml"))) options.solutions.push(repositorySolution);
   return options;

@@ -34,6 +34,9 @@ describe("test identity", () => {
         fetch(identity.tokenEndpoint, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form) });
       const bad = await post({ grant_type: "client_credentials", client_id: "relay-app", client_secret: "nope", scope: "https://org.example/.default" });
       expect(bad.status).toBe(401);
+      const missing = await post({ grant_type: "client_credentials", client_id: "relay-app", scope: "https://org.example/.default" });
+      expect(missing.status).toBe(401);
+      expect(await missing.json()).toMatchObject({ error: "invalid_client" });
       const good = await post({ grant_type: "client_credentials", client_id: "relay-app", client_secret: "s3cret", scope: "https://org.example/.default" });
       expect(good.status).toBe(200);
       const { access_token } = (await good.json()) as { access_token: string };

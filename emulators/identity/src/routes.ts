@@ -2,6 +2,7 @@
  * The Entra ID endpoints a client or resource server reads: OpenID metadata, signing keys, and the
  * v2 token endpoint for the client-credentials grant (what the relay's application user uses).
  */
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyPluginAsync } from "fastify";
 import type { TestIdentity } from "./identity";
 
@@ -37,7 +38,7 @@ export function identityRoutes(identity: TestIdentity): FastifyPluginAsync {
         return reply.code(400).send({ error: "unsupported_grant_type", error_description: "Only client_credentials is supported here." });
       }
       const registered = identity.apps.find((a) => a.clientId === form.client_id);
-      if (!registered || registered.clientSecret !== form.client_secret) {
+      if (!registered || !sameSecret(registered.clientSecret, form.client_secret)) {
         return reply.code(401).send({ error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." });
       }
       const scope = form.scope ?? "";
@@ -55,4 +56,10 @@ export function identityRoutes(identity: TestIdentity): FastifyPluginAsync {
       return { token_type: "Bearer", expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token };
     });
   };
+}
+
+/** Compares digests in constant time, so neither the secret's content nor its length leaks through timing. */
+function sameSecret(expected: string, given: string | undefined): boolean {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return given !== undefined && timingSafeEqual(digest(expected), digest(given));
 }

@@ -1,7 +1,8 @@
 /**
  * Bearer-token checks for the two APIs (partner-center-api.md §1, §7.1). Tokens are verified
- * against the identity stand-in's published keys: signature, issuer, lifetime and audience. The
- * Referrals API takes App+User tokens only; the Webhooks API takes app-only or App+User.
+ * against the identity stand-in's published keys: signature (RS256 only, as Entra ID signs),
+ * issuer, lifetime and audience. The Referrals API takes App+User tokens only; the Webhooks API
+ * takes app-only or App+User.
  */
 import type { FastifyRequest } from "fastify";
 import { createLocalJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
@@ -25,7 +26,7 @@ export async function authenticate(request: FastifyRequest, identity: TestIdenti
   if (!match) throw unauthenticated(`Send 'Authorization: Bearer <token>' with an Entra ID access token for ${audience}.`);
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(match[1], createLocalJWKSet(identity.jwks()), { issuer: identity.issuer, audience }));
+    ({ payload } = await jwtVerify(match[1], createLocalJWKSet(identity.jwks()), { issuer: identity.issuer, audience, algorithms: ["RS256"] }));
   } catch (error) {
     if (error instanceof errors.JWTClaimValidationFailed && error.claim === "aud") {
       throw unauthenticated(`The token's audience is not ${audience}. Request a token for ${audience}/.default.`);

@@ -24,7 +24,6 @@ async function main(): Promise<void> {
     webhooks: { retryIntervalMs: numberFromEnv("PC_EMULATOR_RETRY_MS", 1000) },
     logger: process.env.PC_EMULATOR_LOG === "1",
   });
-  const token = await pc.issueToken({ api: "referrals", expiresIn: 24 * 3600 });
   const lines = [
     `Partner Center emulator for ${pc.partner.organizationName} is listening on ${pc.url}`,
     "",
@@ -37,11 +36,11 @@ async function main(): Promise<void> {
     "Seeded Partner Center users:",
     ...pc.users.list().map((u) => `  ${u.upn.padEnd(28)} ${u.role}${u.locations === "all" ? " (all locations)" : ` (${(u.locations ?? []).join(", ")})`}`),
     "",
-    "App+User token for the Referrals API (24 h), as the first Referrals Admin:",
-    token,
-    "",
-    "More tokens: POST /_emulator/tokens with {\"api\":\"referrals\",\"upn\":\"seller@contoso.example\"} or {\"api\":\"webhooks\"}.",
-    `Try: curl -H "Authorization: Bearer <token>" ${pc.referralsUrl}`,
+    // Tokens are handed out on request rather than printed, so none ends up in a terminal log.
+    "Get a token (App+User for the Referrals API, as the first Referrals Admin):",
+    `  curl -s -X POST -H "Content-Type: application/json" -d '{"api":"referrals"}' ${pc.url}/_emulator/tokens`,
+    `  (or {"api":"referrals","upn":"seller@contoso.example"}, or {"api":"webhooks"})`,
+    `Then: curl -H "Authorization: Bearer <access_token>" ${pc.referralsUrl}`,
   ];
   console.log(lines.join("\n"));
 

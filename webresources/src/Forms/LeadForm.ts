@@ -2,7 +2,7 @@
  * Lead main form, for leads that came from a Partner Center referral: `CoSell.LeadForm.*`.
  */
 import { LeadColumns } from "@cosell/core";
-import { applySectionLayout } from "../form/coSellSection";
+import { applySectionLayout, sectionColumns } from "../form/coSellSection";
 import { loadConfiguration } from "../form/configuration";
 import { isReferralPending } from "../Ribbon/LeadReferral";
 import { forEachControl } from "../crm/formValues";
@@ -11,15 +11,7 @@ import { NotificationId, clearFormNotification, showFormNotification } from "../
 
 export { acceptReferral, declineReferral, isReferralPending } from "../Ribbon/LeadReferral";
 
-const section = {
-  referralId: LeadColumns.referralId,
-  referralLink: LeadColumns.referralLink,
-  microsoftCrmId: LeadColumns.microsoftCrmId,
-  audit: LeadColumns.audit,
-  syncStatus: LeadColumns.syncStatus,
-  referralStatus: LeadColumns.referralStatus,
-  lastSyncedOn: LeadColumns.lastSyncedOn,
-};
+const section = sectionColumns(LeadColumns);
 
 const prepared = new WeakSet<Xrm.FormContext>();
 

@@ -352,11 +352,13 @@ describe("saving", () => {
     const form = openOpportunity(org);
     await form.loaded;
     await form.edit(OpportunityColumns.syncWithPartnerCenter, true);
-    org.latencyMs = 100;
+    const callsBefore = org.calls.length;
+    const release = org.hold();
     await form.save();
-    // While the check reads the account and contacts, the seller empties the description.
-    await new Promise((r) => setTimeout(r, 150));
+    // While the check reads Dataverse, the seller empties the description.
+    await waitFor(() => org.calls.length > callsBefore);
     await form.edit("description", "");
+    release();
     await waitFor(() => form.formNotifications().some((n) => n.uniqueId === "cosell.saveBlocked"));
     expect(form.saves.map((s) => s.outcome)).not.toContain("saved");
     expect(org.row("opportunity", ids.opportunity)!.description).toBe("Move the warehouse to Azure.");

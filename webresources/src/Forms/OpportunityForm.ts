@@ -4,7 +4,7 @@
  */
 import { OpportunityColumns } from "@cosell/core";
 import { isSharing } from "../crm/sharing";
-import { applySectionLayout } from "../form/coSellSection";
+import { applySectionLayout, sectionColumns } from "../form/coSellSection";
 import { checkAndShow } from "../form/checks";
 import { loadConfiguration } from "../form/configuration";
 import { syncWithRelay } from "../form/relaySync";
@@ -12,15 +12,7 @@ import { gateSave } from "../form/saveGate";
 
 export { isShareEnabled, shareWithMicrosoft } from "../Ribbon/ShareWithMicrosoft";
 
-const section = {
-  referralId: OpportunityColumns.referralId,
-  referralLink: OpportunityColumns.referralLink,
-  microsoftCrmId: OpportunityColumns.microsoftCrmId,
-  audit: OpportunityColumns.audit,
-  syncStatus: OpportunityColumns.syncStatus,
-  referralStatus: OpportunityColumns.referralStatus,
-  lastSyncedOn: OpportunityColumns.lastSyncedOn,
-};
+const section = sectionColumns(OpportunityColumns);
 
 const prepared = new WeakSet<Xrm.FormContext>();
 

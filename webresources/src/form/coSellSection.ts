@@ -8,14 +8,13 @@ import { forEachControl } from "../crm/formValues";
 import { t } from "../ui/i18n";
 import { NotificationId, clearFormNotification, showFormNotification } from "../ui/notifications";
 
-export interface SectionColumns {
-  referralId: string;
-  referralLink: string;
-  microsoftCrmId: string;
-  audit: string;
-  syncStatus: string;
-  referralStatus: string;
-  lastSyncedOn: string;
+const SECTION_KEYS = ["referralId", "referralLink", "microsoftCrmId", "audit", "syncStatus", "referralStatus", "lastSyncedOn"] as const;
+
+export type SectionColumns = Record<(typeof SECTION_KEYS)[number], string>;
+
+/** The section's columns out of a table's co-sell columns (Opportunity and Lead name them alike). */
+export function sectionColumns(columns: SectionColumns): SectionColumns {
+  return Object.fromEntries(SECTION_KEYS.map((key) => [key, columns[key]])) as SectionColumns;
 }
 
 export function applySectionLayout(fc: Xrm.FormContext, columns: SectionColumns): void {

@@ -34,8 +34,3 @@ export function ruleText(messageKey: string, params: Params = {}): string | unde
   const fix = resource(ruleFixKey(messageKey));
   return fill(fix === undefined ? message : `${message} ${fix}`, params);
 }
-
-/** The signed-in user's language id. */
-export function userLanguageId(): number {
-  return Xrm.Utility.getGlobalContext().userSettings.languageId;
-}

@@ -30,12 +30,14 @@ const BAD_REQUEST = 0x80060888;
 export class FakeDataverse {
   /** Every Web API call, in order: `operation entity options`. */
   readonly calls: string[] = [];
-  latencyMs = 2;
+  /** Calls settle on a later turn, as the platform's do. */
+  private readonly latencyMs = 2;
 
   private readonly tables = new Map<string, { columns: Set<string>; rows: Map<string, Row> }>();
   private readonly navigations = new Map<string, Navigation>();
   private readonly links = new Map<string, Set<string>>();
   private readonly failures: { entity: string; error: WebApiError; remaining: number }[] = [];
+  private held: Promise<void> | undefined;
 
   defineTable(entity: string, columns: string[]): void {
     this.tables.set(entity, { columns: new Set([`${entity}id`, ...columns]), rows: new Map() });
@@ -72,6 +74,17 @@ export class FakeDataverse {
     this.failures.push({ entity, error, remaining: times });
   }
 
+  /** Calls made from now on wait until the returned function runs: a test acts while a read is in flight. */
+  hold(): () => void {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    this.held = held;
+    return () => {
+      if (this.held === held) this.held = undefined;
+      release();
+    };
+  }
+
   webApi(): Xrm.WebApi {
     const api = {
       retrieveRecord: (entity: string, id: string, options?: string) =>
@@ -102,7 +115,8 @@ export class FakeDataverse {
 
   private call<T>(description: string, entity: string, run: () => T): Promise<T> {
     this.calls.push(description.trim());
-    return new Promise<T>((resolve, reject) => {
+    const gate = this.held ?? Promise.resolve();
+    return gate.then(() => new Promise<T>((resolve, reject) => {
       setTimeout(() => {
         const failure = this.failures.find((f) => f.entity === entity && f.remaining > 0);
         if (failure) {
@@ -116,7 +130,7 @@ export class FakeDataverse {
           reject(e);
         }
       }, this.latencyMs);
-    });
+    }));
   }
 
   private retrieve(entity: string, id: string, options?: string): Row {

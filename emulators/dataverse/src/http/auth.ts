@@ -105,7 +105,7 @@ export class Authenticator {
     const url = this.environmentUrl().replace(/\/$/, "");
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.keys, { issuer: this.identity.issuer, audience: [url, `${url}/`] }));
+      ({ payload } = await jwtVerify(token, this.keys, { issuer: this.identity.issuer, audience: [url, `${url}/`], algorithms: ["RS256"] }));
     } catch (error) {
       throw new AuthenticationError(`Bearer token rejected: ${(error as Error).message}`, this.challenge());
     }

@@ -57,6 +57,7 @@ export async function runImport(env: DataverseEnvironment, read: () => SolutionP
   try {
     await yieldToPollers();
     solution = read();
+    refuseManagedStateChange(env, solution);
     progress(40, { solutionname: solution.uniqueName });
     await yieldToPollers();
     const parsed = solution;
@@ -73,6 +74,22 @@ export async function runImport(env: DataverseEnvironment, read: () => SolutionP
     if (error instanceof DataverseError) throw error;
     throw new DataverseError(400, ErrorCodes.SolutionImportFailed, error instanceof SolutionFormatError ? message : `The import failed: ${message}`);
   }
+}
+
+/**
+ * A solution stays managed or unmanaged once installed: the platform refuses an import of the other
+ * kind, and the way out is deleting the installed solution (dataverse-pcf.md §2.13 keeps the two
+ * apart; the refusal is inferred from the platform's import behaviour and the wording is ours).
+ */
+function refuseManagedStateChange(env: DataverseEnvironment, solution: SolutionPackage): void {
+  const installed = env.findByKey("solution", { uniquename: solution.uniqueName })?.[1];
+  if (!installed || installed.ismanaged === solution.managed) return;
+  const [was, is] = installed.ismanaged ? ["managed", "unmanaged"] : ["unmanaged", "managed"];
+  throw new DataverseError(
+    400,
+    ErrorCodes.SolutionImportFailed,
+    `Solution '${solution.uniqueName}' is already installed in this environment as a ${was} solution, and the package being imported is ${is}. Delete the installed solution before importing the ${is} one.`,
+  );
 }
 
 /**
