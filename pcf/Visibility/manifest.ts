@@ -1,0 +1,7 @@
+import type { Inputs, Outputs } from "../shared/manifestTypes";
+
+/** The properties declared in ControlManifest.Input.xml, by name and `of-type`. */
+export const declarations = { value: "TwoOptions" } as const;
+
+export type IInputs = Inputs<typeof declarations>;
+export type IOutputs = Outputs<typeof declarations>;
