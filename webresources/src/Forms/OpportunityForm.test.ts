@@ -197,7 +197,7 @@ describe("checks while the seller edits", () => {
 
   test("asking Microsoft for help needs a customer contact", async () => {
     const org = orgWithRelay();
-    org.row("contact", ids.contact)!.statecode = 1;
+    org.row("opportunity", ids.opportunity)!._parentcontactid_value = null;
     const form = openOpportunity(org);
     await form.loaded;
     await form.edit(OpportunityColumns.syncWithPartnerCenter, true);

@@ -59,11 +59,10 @@ export async function readOpportunity(fc: Xrm.FormContext, config: SyncConfig): 
 
   const accountId = accountOf(fc, opportunity);
   const currencyId = text(opportunity[lookupValueName(OpportunityTable.currency)]);
-  const contactId = text(opportunity[lookupValueName(OpportunityTable.contact)]);
   const ownerId = ownerOf(fc, opportunity);
   const [account, contacts, owner, currencyIsoCode] = await Promise.all([
     accountId ? retrieve<AccountRecord>(AccountTable.logicalName, accountId, columnsOf(mapping.account)) : null,
-    retrieveContacts(accountId, contactId, columnsOf(mapping.contact)),
+    retrieveContacts(contactIdsOf(fc, opportunity), columnsOf(mapping.contact)),
     ownerId ? retrieve<SystemUserRecord>(SystemUserTable.logicalName, ownerId, columnsOf(mapping.owner)) : null,
     currencyId ? retrieveCurrencyCode(currencyId) : null,
   ]);
@@ -115,20 +114,20 @@ async function retrieve<T>(entity: string, id: string, columns: string[]): Promi
   return (await Xrm.WebApi.retrieveRecord(entity, id, `?$select=${[...new Set(columns)].join(",")}`)) as T;
 }
 
-/** Active contacts of the account, with the opportunity's own contact first. */
-async function retrieveContacts(accountId: string | undefined, contactId: string | undefined, columns: string[]): Promise<ContactRecord[]> {
-  const select = [...new Set(columns)].join(",");
-  const [own, ofAccount] = await Promise.all([
-    contactId ? retrieve<ContactRecord>(ContactTable.logicalName, contactId, columns) : null,
-    accountId
-      ? Xrm.WebApi.retrieveMultipleRecords(
-          ContactTable.logicalName,
-          `?$select=${select}&$filter=_parentcustomerid_value eq ${accountId} and statecode eq 0`,
-        )
-      : null,
-  ]);
-  const contacts = (ofAccount?.entities ?? []) as ContactRecord[];
-  return own ? [own, ...contacts.filter((c) => c[ContactTable.primaryId] !== own[ContactTable.primaryId])] : contacts;
+/**
+ * The customer contacts, as the relay and the HelpNeeded control count them: the opportunity's
+ * Contact, plus the Potential Customer when that is a contact. Other contacts of the account are
+ * not on the deal, so they are never shared with Partner Center.
+ */
+function contactIdsOf(fc: Xrm.FormContext, opportunity: OpportunityRecord): string[] {
+  const ids = [text(opportunity[lookupValueName(OpportunityTable.contact)])];
+  const customer = formLookup(fc, OpportunityTable.customer);
+  if (customer?.entityType === ContactTable.logicalName) ids.push(bareGuid(customer.id));
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
+
+async function retrieveContacts(ids: string[], columns: string[]): Promise<ContactRecord[]> {
+  return Promise.all(ids.map((id) => retrieve<ContactRecord>(ContactTable.logicalName, id, columns)));
 }
 
 async function retrieveCurrencyCode(id: string): Promise<string | null> {
