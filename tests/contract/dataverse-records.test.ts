@@ -20,6 +20,14 @@ describe("Dataverse Web API: rows", () => {
   });
   afterAll(() => dv.stop());
 
+  it("keeps each currency's own id: the base-currency default applies to money tables only", async () => {
+    expect(eur).not.toBe(usd);
+    const euro = await client.get(`transactioncurrencies(${eur})?$select=isocurrencycode`);
+    expect(euro.body).toMatchObject({ transactioncurrencyid: eur, isocurrencycode: "EUR" });
+    const byCode = await client.get(`transactioncurrencies?$select=transactioncurrencyid&$filter=isocurrencycode eq 'EUR'`);
+    expect(byCode.body.value).toEqual([expect.objectContaining({ transactioncurrencyid: eur })]);
+  });
+
   it("creates a row: 204 with OData-EntityId, and the row reads back with system columns set", async () => {
     const answer = await client.post("accounts", { name: "Contoso Ltd", address1_postalcode: "98052", "@odata.type": "Microsoft.Dynamics.CRM.account" });
     expect(answer.status).toBe(204);

@@ -266,7 +266,8 @@ export class DataverseEnvironment {
       record.owningteam = owner.logicalName === "team" ? owner : null;
       record.owningbusinessunit = { logicalName: "businessunit", id: this.businessUnitId };
     }
-    if (has("transactioncurrencyid") && !isReference(record.transactioncurrencyid)) {
+    // Money tables default their currency lookup to the base currency; the currency table's own key is not that lookup.
+    if (has("transactioncurrencyid") && entity.primaryIdAttribute !== "transactioncurrencyid" && !isReference(record.transactioncurrencyid)) {
       const base = this.baseCurrencyId();
       if (base) record.transactioncurrencyid = { logicalName: "transactioncurrency", id: base };
     }

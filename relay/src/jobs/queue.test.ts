@@ -1,5 +1,5 @@
 import { openDatabase, type Database } from "../db/database";
-import { QueueNames, startQueue, type JobQueue, type PushOpportunityJob } from "./queue";
+import { QueueNames, startQueue, type JobAttempt, type JobQueue, type PushOpportunityJob } from "./queue";
 
 const until = async (check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> => {
   const end = Date.now() + timeoutMs;
@@ -59,5 +59,23 @@ describe("job queue on PGlite", () => {
     expect(await queue.retryDeadLetter(letter.id)).toBe(true);
     await until(() => done.length === 1);
     expect(await queue.deadLetters()).toEqual([]);
+  });
+
+  it("tells each run which attempt it is, so the last one can record that it gave up", async () => {
+    const attempts: JobAttempt[] = [];
+    await queue.work({
+      [QueueNames.pushOpportunity]: async (_job, attempt) => {
+        attempts.push(attempt);
+        throw new Error("still failing");
+      },
+      [QueueNames.pullReferral]: noop,
+      [QueueNames.reconcile]: noop,
+    });
+    await queue.enqueue({ queue: QueueNames.pushOpportunity, data: { opportunityId: "o-1", reason: "webhook" } });
+    await until(async () => (await queue.deadLetters()).length === 1);
+    expect(attempts).toEqual([
+      { retryCount: 0, retryLimit: 1, final: false },
+      { retryCount: 1, retryLimit: 1, final: true },
+    ]);
   });
 });

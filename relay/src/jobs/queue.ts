@@ -63,10 +63,19 @@ export interface DeadLetter {
   failedOn: Date;
 }
 
+/** Where a run stands among its job's attempts, so the last one can tell the record it gave up. */
+export interface JobAttempt {
+  /** Retries before this run (0 = first run). */
+  retryCount: number;
+  retryLimit: number;
+  /** No retry follows if this run fails: the job goes to the dead-letter queue. */
+  final: boolean;
+}
+
 export type JobHandlers = {
-  [QueueNames.pushOpportunity]: (job: PushOpportunityJob) => Promise<void>;
-  [QueueNames.pullReferral]: (job: PullReferralJob) => Promise<void>;
-  [QueueNames.reconcile]: (job: ReconcileJob) => Promise<void>;
+  [QueueNames.pushOpportunity]: (job: PushOpportunityJob, attempt: JobAttempt) => Promise<void>;
+  [QueueNames.pullReferral]: (job: PullReferralJob, attempt: JobAttempt) => Promise<void>;
+  [QueueNames.reconcile]: (job: ReconcileJob, attempt: JobAttempt) => Promise<void>;
 };
 
 export interface JobQueue {
@@ -116,16 +125,18 @@ export async function startQueue(
     await boss.unschedule(QueueNames.reconcile);
   }
 
-  return {
+  const queue: JobQueue = {
     boss,
     enqueue: (job) => boss.send(job.queue, job.data as object, { singletonKey: recordKey(job) }),
     async work(handlers) {
-      const workOptions = { batchSize: settings.batchSize, pollingIntervalSeconds: settings.pollingIntervalSeconds };
+      const workOptions = { batchSize: settings.batchSize, pollingIntervalSeconds: settings.pollingIntervalSeconds, includeMetadata: true as const };
       for (const name of [QueueNames.pushOpportunity, QueueNames.pullReferral, QueueNames.reconcile] as const) {
-        const handler = handlers[name] as (data: unknown) => Promise<void>;
+        const handler = handlers[name] as (data: unknown, attempt: JobAttempt) => Promise<void>;
         // A job that throws is failed alone, so one bad record never fails the rest of its batch.
         await boss.work(name, workOptions, async (jobs) => {
-          const outcomes = await Promise.allSettled(jobs.map((job) => handler(job.data)));
+          const outcomes = await Promise.allSettled(
+            jobs.map((job) => handler(job.data, { retryCount: job.retryCount, retryLimit: job.retryLimit, final: job.retryCount >= job.retryLimit })),
+          );
           await Promise.all(
             outcomes.map((outcome, i) =>
               outcome.status === "fulfilled"
@@ -150,10 +161,10 @@ export async function startQueue(
       }));
     },
     async retryDeadLetter(id) {
-      const letters = await this.deadLetters();
+      const letters = await queue.deadLetters();
       const letter = letters.find((l) => l.id === id);
       if (!letter) return false;
-      await this.enqueue({ queue: letter.queue, data: letter.data } as JobPayload);
+      await queue.enqueue({ queue: letter.queue, data: letter.data } as JobPayload);
       await boss.deleteJob(QueueNames.deadLetter, id);
       return true;
     },
@@ -161,6 +172,7 @@ export async function startQueue(
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };
+  return queue;
 }
 
 function queueOf(data: DeadLetter["data"]): typeof QueueNames.pushOpportunity | typeof QueueNames.pullReferral | typeof QueueNames.reconcile {

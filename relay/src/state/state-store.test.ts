@@ -1,0 +1,88 @@
+import { openDatabase, type Database } from "../db/database";
+import { migrate } from "./migrations";
+import { openStateStore, RecordBusyError, type StateStore } from "./index";
+
+describe("link store on PGlite", () => {
+  let db: Database;
+  let store: StateStore;
+
+  beforeEach(async () => {
+    db = await openDatabase({});
+    store = await openStateStore(db, { waitMs: 300, pollMs: 20 });
+  });
+  afterEach(() => db.close());
+
+  it("migrates once, however often it is asked", async () => {
+    expect(await migrate(db)).toEqual([]);
+    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from cosell.schema_version");
+    expect(rows[0].n).toBe(1);
+  });
+
+  it("keeps a link with its projection and finds it from either side, ignoring id case", async () => {
+    await store.saveLink({ referralId: "AB-1", crmTable: "lead", crmId: "L-1", projection: { name: "Deal", dealValue: 10 } });
+    expect(await store.linkByReferral("ab-1")).toMatchObject({ crmTable: "lead", crmId: "l-1", projection: { name: "Deal", dealValue: 10 } });
+
+    // Accepting the lead moves the link to the new opportunity; the agreed projection stays.
+    await store.saveLink({ referralId: "ab-1", crmTable: "opportunity", crmId: "O-1" });
+    expect(await store.linkByCrm("opportunity", "o-1")).toMatchObject({ referralId: "ab-1", projection: { dealValue: 10 } });
+    expect(await store.linkByCrm("lead", "l-1")).toBeUndefined();
+  });
+
+  it("gives a CRM record to one referral only", async () => {
+    await store.saveLink({ referralId: "r-1", crmTable: "opportunity", crmId: "o-1" });
+    await store.saveLink({ referralId: "r-2", crmTable: "opportunity", crmId: "o-1" });
+    expect(await store.linkByReferral("r-1")).toBeUndefined();
+    expect((await store.linkByCrm("opportunity", "o-1"))?.referralId).toBe("r-2");
+  });
+
+  it("tells a retry that an earlier attempt began creating the referral", async () => {
+    const first = await store.beginCreate("O-9");
+    expect(first.fresh).toBe(true);
+    await store.recordCreated("o-9", "R-9");
+    const retry = await store.beginCreate("o-9");
+    expect(retry).toMatchObject({ fresh: false, referralId: "r-9" });
+    expect(retry.startedAt.getTime()).toBe(first.startedAt.getTime());
+    await store.finishCreate("o-9");
+    expect((await store.beginCreate("o-9")).fresh).toBe(true);
+  });
+
+  it("only moves a watermark forward", async () => {
+    expect(await store.watermark("partner-center")).toBeUndefined();
+    await store.advanceWatermark("partner-center", new Date("2026-01-02T00:00:00Z"));
+    await store.advanceWatermark("partner-center", new Date("2026-01-01T00:00:00Z"));
+    expect((await store.watermark("partner-center"))?.toISOString()).toBe("2026-01-02T00:00:00.000Z");
+  });
+
+  it("runs one holder at a time per record and lets the next in when the first is done", async () => {
+    const order: string[] = [];
+    let releaseFirst!: () => void;
+    const first = store.withLeases(["opportunity:1"], async () => {
+      order.push("first in");
+      await new Promise<void>((resolve) => (releaseFirst = resolve));
+      order.push("first out");
+    });
+    await until(() => order.length === 1);
+    const second = store.withLeases(["OPPORTUNITY:1"], async () => void order.push("second in"));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(order).toEqual(["first in"]);
+    releaseFirst();
+    await Promise.all([first, second]);
+    expect(order).toEqual(["first in", "first out", "second in"]);
+  });
+
+  it("gives up on a record that stays busy, and takes over a lease whose holder died", async () => {
+    await db.query("insert into cosell.lease (key, holder, expires_at) values ('referral:x', 'gone', now() + interval '1 hour')");
+    await expect(store.withLeases(["referral:x"], async () => "never")).rejects.toBeInstanceOf(RecordBusyError);
+    await db.query("update cosell.lease set expires_at = now() - interval '1 second' where key = 'referral:x'");
+    expect(await store.withLeases(["referral:x"], async () => "ran")).toBe("ran");
+    expect((await db.query("select count(*)::int as n from cosell.lease")).rows).toEqual([{ n: 0 }]);
+  });
+});
+
+async function until(check: () => boolean): Promise<void> {
+  const end = Date.now() + 5000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
