@@ -13,4 +13,6 @@ module.exports = {
     .filter((dir) => fs.existsSync(path.join(__dirname, dir, "jest.config.cjs")))
     .map((dir) => `<rootDir>/${dir}/jest.config.cjs`),
   reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.cjs"],
+  // Browser, emulator and database handles are closed by each suite; a stray keep-alive socket must not hold CI.
+  forceExit: true,
 };
