@@ -1,10 +1,11 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { ContactTable, EnvironmentVariables, HelpNeededOptions, OpportunityTable, SolutionTable } from "@cosell/core";
 import { HelpNeeded } from "./index";
 import { createContext } from "../__mocks__/mock-context";
 import { FakeWebApi } from "../__mocks__/fake-web-api";
 import { optionSet } from "../__mocks__/mock-properties";
+import { announceSolutionsChanged } from "../shared/recordSignals";
 import type { IInputs } from "./manifest";
 
 const OPPORTUNITY = "6f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b";
@@ -109,6 +110,19 @@ describe("HelpNeeded", () => {
     expect(control.getOutputs()).toEqual({ value: undefined });
     applyOutputs();
     expect(screen.queryByText(/Customer contact/)).not.toBeInTheDocument();
+  });
+
+  it("re-checks by itself when the solutions grid attaches a solution to this record", async () => {
+    const webAPI = dataverse();
+    const { webAPI: api } = setup({ value: HelpNeededOptions.CustomerTechnicalArchitecture, webAPI });
+    expect(await screen.findByText("Solution: missing")).toBeVisible();
+
+    withContactAndSolution(api, { firstname: "Ana", lastname: "Silva", emailaddress1: "ana.silva@contoso.com" });
+    act(() => announceSolutionsChanged("00000000-0000-0000-0000-000000000999"));
+    expect(screen.getByText("Solution: missing")).toBeVisible();
+    act(() => announceSolutionsChanged(OPPORTUNITY));
+
+    expect(await screen.findByText("Solution: in place")).toBeVisible();
   });
 
   it("says the record is ready once a complete contact and a solution are attached", async () => {

@@ -3,6 +3,7 @@ import { HelpNeededOptions, OpportunityTable, type AssistanceRequestCode } from 
 import { HelpNeededPicker, type HelpChoice } from "./components/HelpNeededPicker";
 import { CoSellNeeds, type CoSellNeed } from "./coSellNeeds";
 import { hostRecord } from "../shared/hostRecord";
+import { onSolutionsChanged } from "../shared/recordSignals";
 import { COMPACT_WIDTH } from "../shared/layout";
 import { translator, type Translate } from "../shared/localization";
 import type { IInputs, IOutputs } from "./manifest";
@@ -41,6 +42,7 @@ export class HelpNeeded implements ComponentFramework.ReactControl<IInputs, IOut
       t,
       onChange: this.choose,
       checkNeeds: this.checkNeeds,
+      watchNeeds: this.watchNeeds,
     });
   }
 
@@ -61,6 +63,11 @@ export class HelpNeeded implements ComponentFramework.ReactControl<IInputs, IOut
     if (value === this.value()) return;
     this.chosen = { value };
     this.notifyOutputChanged();
+  };
+
+  private readonly watchNeeds = (recheck: () => void): (() => void) => {
+    const record = hostRecord(this.context);
+    return record ? onSolutionsChanged(record.id, recheck) : () => undefined;
   };
 
   private readonly checkNeeds = (value: number): Promise<CoSellNeed[]> => {

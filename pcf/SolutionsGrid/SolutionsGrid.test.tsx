@@ -2,6 +2,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { OpportunityTable, SolutionKindOptions, SolutionTable } from "@cosell/core";
 import { SolutionsGrid } from "./index";
+import { onSolutionsChanged } from "../shared/recordSignals";
 import { createContext } from "../__mocks__/mock-context";
 import { FakeWebApi } from "../__mocks__/fake-web-api";
 import { MockDataSet, type DataRow } from "../__mocks__/mock-properties";
@@ -96,6 +97,8 @@ describe("SolutionsGrid", () => {
   it("searches the active catalog as the seller types and adds the chosen solution", async () => {
     const user = userEvent.setup();
     const { webAPI, catalog, dataset } = setup({ attach: (c) => [c.copilot] });
+    const heard: string[] = [];
+    const stop = onSolutionsChanged(OPPORTUNITY, () => heard.push("changed"));
 
     await user.type(searchBox(), "analytics");
     const results = await screen.findByRole("list", { name: "Matching solutions" });
@@ -111,6 +114,8 @@ describe("SolutionsGrid", () => {
     await waitFor(() => expect(rowNames()).toEqual(["Microsoft 365 Copilot", "Contoso Analytics Suite"]));
     expect(webAPI.solutionIdsOf(OPPORTUNITY)).toEqual([catalog.copilot, catalog.analytics]);
     expect(dataset.refresh).toHaveBeenCalledTimes(1);
+    stop();
+    expect(heard).toEqual(["changed"]);
     expect(searchBox()).toHaveValue("");
     expect(searchBox()).toHaveFocus();
     expect(screen.getByText("Contoso Analytics Suite added.")).toBeInTheDocument();
@@ -136,10 +141,15 @@ describe("SolutionsGrid", () => {
   it("removes a solution and refreshes the list", async () => {
     const user = userEvent.setup();
     const { webAPI, catalog } = setup({ attach: (c) => [c.analytics, c.copilot] });
+    const heard: string[] = [];
+    const stop = onSolutionsChanged(OPPORTUNITY, () => heard.push("changed"));
 
     await user.click(screen.getByRole("button", { name: "Remove Contoso Analytics Suite" }));
 
     await waitFor(() => expect(rowNames()).toEqual(["Microsoft 365 Copilot"]));
+    stop();
+    // The HelpNeeded control on the same form re-checks on this signal.
+    expect(heard).toEqual(["changed"]);
     expect(webAPI.solutionIdsOf(OPPORTUNITY)).toEqual([catalog.copilot]);
     expect(screen.getByText("Contoso Analytics Suite removed.")).toBeInTheDocument();
   });

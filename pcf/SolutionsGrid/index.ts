@@ -3,6 +3,7 @@ import { OpportunityTable, SolutionTable } from "@cosell/core";
 import { SolutionsGridView } from "./components/SolutionsGridView";
 import { SolutionLinks, type CatalogSolution } from "./solutionLinks";
 import { hostRecord } from "../shared/hostRecord";
+import { announceSolutionsChanged } from "../shared/recordSignals";
 import { COMPACT_WIDTH } from "../shared/layout";
 import { translator } from "../shared/localization";
 import type { IInputs, IOutputs } from "./manifest";
@@ -68,13 +69,17 @@ export class SolutionsGrid implements ComponentFramework.ReactControl<IInputs, I
     );
 
   private readonly add = async (solution: CatalogSolution): Promise<void> => {
-    await this.links.attach(this.opportunityId(), solution.id);
+    const opportunityId = this.opportunityId();
+    await this.links.attach(opportunityId, solution.id);
     this.context.parameters.solutions.refresh();
+    announceSolutionsChanged(opportunityId);
   };
 
   private readonly remove = async (solution: CatalogSolution): Promise<void> => {
-    await this.links.detach(this.opportunityId(), solution.id);
+    const opportunityId = this.opportunityId();
+    await this.links.detach(opportunityId, solution.id);
     this.context.parameters.solutions.refresh();
+    announceSolutionsChanged(opportunityId);
   };
 
   private readonly open = (solution: CatalogSolution): void => {

@@ -34,6 +34,8 @@ export interface HelpNeededPickerProps {
   t: Translate;
   onChange(value: number | null): void;
   checkNeeds(value: number): Promise<CoSellNeed[]>;
+  /** Subscribes `recheck` to changes made elsewhere on the form (e.g. a solution attached); returns the unsubscribe. */
+  watchNeeds(recheck: () => void): () => void;
 }
 
 const NONE = "none";
@@ -72,18 +74,27 @@ export function HelpNeededPicker(props: HelpNeededPickerProps): React.ReactEleme
       <Text id={descriptionId} variant="small">
         {selected ? selected.description : value === null ? t("Help_None_Desc") : ""}
       </Text>
-      {value !== null && (saved ? <Needs value={value} t={t} check={props.checkNeeds} /> : <Text>{t("Needs_SaveFirst")}</Text>)}
+      {value !== null && (saved ? <Needs value={value} t={t} check={props.checkNeeds} watch={props.watchNeeds} /> : <Text>{t("Needs_SaveFirst")}</Text>)}
     </Stack>
   );
 }
 
 type Check = { state: "checking" } | { state: "failed"; detail: string } | { state: "done"; needs: CoSellNeed[] };
 
-function Needs({ value, t, check }: { value: number; t: Translate; check(value: number): Promise<CoSellNeed[]> }): React.ReactElement {
+interface NeedsProps {
+  value: number;
+  t: Translate;
+  check(value: number): Promise<CoSellNeed[]>;
+  watch(recheck: () => void): () => void;
+}
+
+function Needs({ value, t, check, watch }: NeedsProps): React.ReactElement {
   const [result, setResult] = React.useState<Check>({ state: "checking" });
   const [attempt, setAttempt] = React.useState(0);
   const latest = React.useRef({ check });
   latest.current = { check };
+
+  React.useEffect(() => watch(() => setAttempt((n) => n + 1)), [watch]);
 
   React.useEffect(() => {
     let current = true;
