@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { SolutionKindOptions, SolutionTable, SystemUserTable } from "@cosell/core";
 import { createTestIdentity, type TestIdentity } from "../../emulators/identity/src";
 import { startDataverseEmulator, type DataverseEmulator } from "../../emulators/dataverse/src";
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from "../../emulators/partner-center/src";
@@ -17,13 +16,12 @@ import { loadConfig } from "../../relay/src/config";
 import { createLogger } from "../../relay/src/observability/logger";
 import { callbackTokenProvider, REFERRALS_AUDIENCE, type TokenProvider } from "../../relay/src/partner-center";
 import { CrmSession } from "./support/crm";
+import { SELLER, SOLUTION_FOLDER } from "./support/harness";
 
-export const SOLUTION_FOLDER = path.resolve(__dirname, "../../solution");
 export const RELAY_APP = { clientId: "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", clientSecret: "relay-app-client-secret" };
 /** The app registration that exposes the relay's API to the form. */
 export const API_APP_ID = "9a8b7c6d-5e4f-4321-8fed-cba987654321";
 export const WEBHOOK_SECRET = "integration-webhook-secret-value";
-export const SELLER = { upn: "sam.seller@contoso.example", name: "Sam Seller" };
 
 /** Both emulators, one Entra ID stand-in and the relay's configuration, without the relay running. */
 export interface RelayEnvironment {
@@ -130,37 +128,4 @@ export async function startRelayHarness(): Promise<RelayHarness> {
       await environment.stop();
     },
   };
-}
-
-/** Polls `probe` until it returns a value (not undefined/false), failing with `what` after the deadline. */
-export async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** The seller as Dynamics 365 provisions them at first sign-in, with the phone Partner Center needs on a team member. */
-export async function provisionSeller(h: RelayEnvironment): Promise<string> {
-  await h.seller.list("systemusers", "?$top=1");
-  const [user] = await h.admin.list("systemusers", `?$select=systemuserid&$filter=azureactivedirectoryobjectid eq ${h.sellerObjectId}`);
-  const id = String(user.systemuserid);
-  await h.admin.update("systemusers", id, { [SystemUserTable.phone]: "+1 425 555 0199" });
-  return id;
-}
-
-export async function addCatalogSolution(h: RelayEnvironment, solution = { id: "SOL-34104-EBB", name: "Contoso Field Analytics" }): Promise<string> {
-  return h.admin.create(SolutionTable.entitySetName, {
-    [SolutionTable.name]: solution.name,
-    [SolutionTable.solutionIdentifier]: solution.id,
-    [SolutionTable.kind]: SolutionKindOptions.CoSellReadyPartnerSolution,
-  });
 }

@@ -9,15 +9,13 @@ import path from "node:path";
 import { LeadColumns, OpportunityColumns, SolutionKindOptions, SolutionTable } from "@cosell/core";
 import ExcelJS from "exceljs";
 import { registerWebhook } from "../../relay/src/dataverse";
-import { attachSolution, createCustomer, draftCoSellOpportunity } from "./support/deals";
-import type { SyncHarness } from "./support/harness";
-import { addCatalogSolution, provisionSeller, RELAY_APP, startRelayHarness, until, WEBHOOK_SECRET, type RelayHarness } from "./relay-harness";
+import { addCatalogSolution, attachSolution, completeSellerProfile, createCustomer, draftCoSellOpportunity } from "./support/deals";
+import { until } from "./support/harness";
+import { RELAY_APP, startRelayHarness, WEBHOOK_SECRET, type RelayHarness } from "./relay-harness";
 
 describe("the relay over HTTP, between the two emulators", () => {
   let h: RelayHarness;
   let solutionRowId: string;
-  /** The draft helpers of the sync suites need only the seller's session. */
-  const asSyncHarness = () => ({ seller: h.seller }) as unknown as SyncHarness;
 
   beforeAll(async () => {
     h = await startRelayHarness();
@@ -48,7 +46,8 @@ describe("the relay over HTTP, between the two emulators", () => {
     const referralId = String(referral.id);
     const lead = await until(async () => (await h.admin.list("leads", `?$select=leadid,subject&$filter=${LeadColumns.referralId} eq '${referralId}'`))[0], "the lead of the incoming referral");
     expect(lead.leadid).toBeTruthy();
-    expect((await h.relay.state.linkByReferral(referralId))?.crmId).toBe(lead.leadid);
+    // The lead is written before its link is recorded: wait for the job to finish.
+    expect(await until(async () => (await h.relay.state.linkByReferral(referralId))?.crmId, "the link of the incoming referral")).toBe(lead.leadid);
 
     const delivery = h.partnerCenter.deliveries.list().find((d) => JSON.stringify(d).includes(referralId));
     expect(delivery).toBeDefined();
@@ -60,9 +59,9 @@ describe("the relay over HTTP, between the two emulators", () => {
   });
 
   it("syncs an opportunity for the seller who asked, acting on Dataverse as that seller", async () => {
-    const sellerUserId = await provisionSeller(h);
+    const sellerUserId = await completeSellerProfile(h);
     const customer = await createCustomer(h.seller);
-    const opportunityId = await draftCoSellOpportunity(asSyncHarness(), customer, { name: "Contoso warehouse robots" });
+    const opportunityId = await draftCoSellOpportunity(h, customer, { name: "Contoso warehouse robots" });
     await attachSolution(h.seller, opportunityId, solutionRowId);
     await h.seller.update("opportunities", opportunityId, { [OpportunityColumns.syncWithPartnerCenter]: true });
 
@@ -88,19 +87,59 @@ describe("the relay over HTTP, between the two emulators", () => {
     expect(row._modifiedonbehalfby_value).toBe(relayUser.systemuserid);
   });
 
-  it("pushes an opportunity when Dataverse's service endpoint reports Sync = Yes", async () => {
+  it("doctor names the Dataverse webhook steps that are missing, and the command that adds them", async () => {
+    const hook = `${h.url}/hooks/dataverse`;
+    const none = await h.cli(["doctor"], { COSELL_PUBLIC_URL: h.url });
+    expect(none.out).toContain(`warn  Dataverse webhook: no service endpoint posts to ${hook}; changes reach Partner Center only through the reconcile sweep`);
+    expect(none.out).toContain('fix: run "cosell-relay dataverse register-webhook".');
+
+    // As an admin might have set it up by hand: opportunity steps only, watching two columns.
     await registerWebhook(h.relay.dataverse, {
       name: "Co-sell relay",
-      url: `${h.url}/hooks/dataverse`,
+      url: hook,
       secret: { header: "x-cosell-webhook-secret", value: WEBHOOK_SECRET },
       steps: [
         { message: "Create", table: "opportunity" },
-        { message: "Update", table: "opportunity" },
+        { message: "Update", table: "opportunity", filteringAttributes: ["name", "estimatedvalue"] },
       ],
     });
-    await provisionSeller(h);
+    const partial = await h.cli(["doctor"], { COSELL_PUBLIC_URL: h.url });
+    expect(partial.out).toMatch(/warn {2}Dataverse webhook: service endpoint "Co-sell relay" posts to .*, but Update of opportunity does not notify on .*cosell_syncwithpartnercenter.*; no step for Update of lead: those changes wait for the reconcile sweep/);
+  });
+
+  it("registers its Dataverse webhook, and a second relay may not take it over unasked", async () => {
+    const registered = await h.cli(["--public-url", h.url, "dataverse", "register-webhook"]);
+    expect(registered.err).toBe("");
+    expect(registered.code).toBe(0);
+    expect(registered.out).toContain(`Service endpoint "Co-sell relay" posts to ${h.url}/hooks/dataverse, with the shared secret in the x-cosell-webhook-secret header.`);
+    expect(registered.out).toContain("Step: Create of opportunity");
+    const watched = /Step: Update of opportunity, when (.*) change/.exec(registered.out)?.[1].split(", ");
+    expect(watched).toEqual(expect.arrayContaining(["cosell_syncwithpartnercenter", "cosell_helpneeded", "estimatedvalue", "estimatedclosedate", "transactioncurrencyid"]));
+    expect(watched).not.toContain("cosell_audit");
+    expect(registered.out).toContain("Step: Update of lead, when statecode, statuscode, cosell_declinereason change");
+    // The emulator offers no Win/Lose message filters on opportunity; the command says what that means.
+    expect(registered.out).toContain("Not registered: Win of opportunity. Dataverse cannot run Win steps on table opportunity. Such changes reach Partner Center only through a reconcile sweep");
+
+    const [endpoint] = await h.admin.list("serviceendpoints", "?$select=serviceendpointid,url,authtype&$filter=name eq 'Co-sell relay'");
+    expect(endpoint).toMatchObject({ url: `${h.url}/hooks/dataverse`, authtype: 5 });
+    const steps = await h.admin.list("sdkmessageprocessingsteps", `?$select=name,filteringattributes&$filter=_eventhandler_value eq ${String(endpoint.serviceendpointid)}`);
+    expect(steps.map((step) => step.name).sort()).toEqual(["Co-sell relay: Create of opportunity", "Co-sell relay: Update of lead", "Co-sell relay: Update of opportunity"]);
+
+    const again = await h.cli(["--public-url", h.url, "dataverse", "register-webhook"]);
+    expect(again.code).toBe(0);
+    expect(await h.admin.list("sdkmessageprocessingsteps", `?$select=name&$filter=_eventhandler_value eq ${String(endpoint.serviceendpointid)}`)).toHaveLength(3);
+
+    const elsewhere = await h.cli(["--public-url", "https://staging-relay.contoso.example", "dataverse", "register-webhook"]);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.err).toContain(`already posts to ${h.url}/hooks/dataverse, which is not this relay`);
+    expect(elsewhere.err).toContain("--overwrite");
+    expect((await h.admin.get("serviceendpoints", String(endpoint.serviceendpointid), ["url"])).url).toBe(`${h.url}/hooks/dataverse`);
+  });
+
+  it("pushes an opportunity when Dataverse's service endpoint reports Sync = Yes", async () => {
+    await completeSellerProfile(h);
     const customer = await createCustomer(h.seller, { name: "Fourth Coffee", address1_postalcode: "10115", address1_country: "DE" }, { firstname: "Max", lastname: "Muster", emailaddress1: "max@fourthcoffee.example" });
-    const opportunityId = await draftCoSellOpportunity(asSyncHarness(), customer, { name: "Fourth Coffee rollout" });
+    const opportunityId = await draftCoSellOpportunity(h, customer, { name: "Fourth Coffee rollout" });
     await attachSolution(h.seller, opportunityId, solutionRowId);
     await h.seller.update("opportunities", opportunityId, { [OpportunityColumns.syncWithPartnerCenter]: true });
 
@@ -120,7 +159,8 @@ describe("the relay over HTTP, between the two emulators", () => {
     expect(out).toContain(`ok    Partner Center webhook registration: ${h.url}/hooks/partner-center receives`);
     expect(out).toMatch(/^ok {4}Dataverse access: signed in as application user /m);
     expect(out).toMatch(/^ok {4}Dataverse environment variables: all 5 valid/m);
-    expect(out).toContain(`ok    Dataverse webhook: service endpoint "Co-sell relay" posts to ${h.url}/hooks/dataverse`);
+    expect(out).toContain(`ok    Dataverse webhook: service endpoint "Co-sell relay" posts to ${h.url}/hooks/dataverse (3 steps)`);
+    expect(out).toContain("skip  Dataverse webhook: this environment runs no Win of opportunity or Lose of opportunity steps; won and lost opportunities sync at the next reconcile sweep");
     // The running relay holds the database; doctor says so instead of opening it twice.
     expect(out).toMatch(/^skip {2}Job queue: the relay \(process \d+\) has the database open/m);
     expect(code).toBe(0);

@@ -7,32 +7,28 @@ import { EnvironmentVariables, OpportunityColumns, SyncStatusOptions, parseAudit
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from "../../emulators/partner-center/src";
 import { addCatalogSolution, attachSolution, completeSellerProfile, createCustomer, draftCoSellOpportunity, opportunity } from "./support/deals";
 import { startSyncHarness, until, type SyncHarness } from "./support/harness";
+import { everyDatabase, reportAndStop, startScenario } from "./support/scenario";
 
 const referralIdOf = async (h: SyncHarness, opportunityId: string) =>
   String(await until(async () => (await opportunity(h.seller, opportunityId))[OpportunityColumns.referralId], "the referral id on the opportunity"));
 
-describe("scenario 6: customisation by environment variables", () => {
+describe.each(everyDatabase)("scenario 6: customisation by environment variables, relay on %s", (database) => {
   let h: SyncHarness;
   let solutionRowId: string;
 
   beforeAll(async () => {
-    h = await startSyncHarness();
-    await h.registerWebhooks();
-    await completeSellerProfile(h);
-    solutionRowId = await addCatalogSolution(h);
+    ({ h, solutionRowId } = await startScenario({ database }));
   });
-  afterAll(async () => {
-    await h?.stop();
-  });
-  afterEach(() => {
-    if (h.logs.length) console.log(h.logs.join("\n"));
-    h.logs.length = 0;
-  });
+  reportAndStop(() => h);
 
   it("check mark off, deal value from budgetamount and country code from address2_country apply without redeploying", async () => {
     await h.setEnvironmentVariable(EnvironmentVariables.displayCheckMark.schemaName, "no");
     await h.setEnvironmentVariable(EnvironmentVariables.dealValueField.schemaName, "budgetamount");
     await h.setEnvironmentVariable(EnvironmentVariables.countryCodeField.schemaName, "address2_country");
+    // Another deal value column is another column for Dataverse to report changes of: the admin runs
+    // "cosell-relay dataverse register-webhook" again (doctor asks for it); until then edits of only
+    // that column reach Partner Center with the reconcile sweep.
+    await h.registerWebhooks();
 
     const customer = await createCustomer(
       h.seller,
@@ -103,7 +99,7 @@ describe("scenario 6: customisation by environment variables", () => {
   });
 });
 
-describe("scenario 7: staging first, then production", () => {
+describe.each(everyDatabase)("scenario 7: staging first, then production, relay on %s", (database) => {
   let partnerCenter: PartnerCenterEmulator;
   let staging: SyncHarness | undefined;
   let production: SyncHarness | undefined;
@@ -128,7 +124,7 @@ describe("scenario 7: staging first, then production", () => {
   const leadsFor = (h: SyncHarness, referralId: string) => h.admin.list("leads", `?$filter=cosell_referralid eq '${referralId}'`);
 
   it("the same solution and relay settings work against staging, then production takes over the Partner Center tenant", async () => {
-    staging = await startSyncHarness({ partnerCenter, organizationName: "contoso-staging" });
+    staging = await startSyncHarness({ partnerCenter, organizationName: "contoso-staging", database });
     await staging.registerWebhooks();
     await completeSellerProfile(staging);
     const stagingSolution = await addCatalogSolution(staging);
@@ -138,7 +134,7 @@ describe("scenario 7: staging first, then production", () => {
     await staging.settled();
     expect((await staging.referral(stagingReferral)).name).toBe("Staging trial deal");
 
-    production = await startSyncHarness({ partnerCenter, organizationName: "contoso" });
+    production = await startSyncHarness({ partnerCenter, organizationName: "contoso", database });
     await production.registerWebhooks();
     await staging.stop();
     staging = undefined;

@@ -3,27 +3,19 @@
  * exactly what to fix when it cannot be shared.
  */
 import { HelpNeededOptions, OpportunityColumns, SyncStatusOptions, parseAuditLog } from "@cosell/core";
-import { addCatalogSolution, attachSolution, completeSellerProfile, createCustomer, currencyId, draftCoSellOpportunity, opportunity, PARTNER_SOLUTION } from "./support/deals";
-import { startSyncHarness, until, type SyncHarness } from "./support/harness";
+import { attachSolution, createCustomer, currencyId, draftCoSellOpportunity, opportunity, PARTNER_SOLUTION } from "./support/deals";
+import { until, type SyncHarness } from "./support/harness";
+import { everyDatabase, reportAndStop, startScenario } from "./support/scenario";
 
-describe("CRM → Partner Center", () => {
+describe.each(everyDatabase)("CRM → Partner Center, relay on %s", (database) => {
   let h: SyncHarness;
   let solutionRowId: string;
   let sellerUserId: string;
 
   beforeAll(async () => {
-    h = await startSyncHarness();
-    await h.registerWebhooks();
-    sellerUserId = await completeSellerProfile(h);
-    solutionRowId = await addCatalogSolution(h);
+    ({ h, sellerUserId, solutionRowId } = await startScenario({ database }));
   });
-  afterAll(async () => {
-    await h?.stop();
-  });
-  afterEach(() => {
-    if (h.logs.length) console.log(h.logs.join("\n"));
-    h.logs.length = 0;
-  });
+  reportAndStop(() => h);
 
   it("scenario 1: Sync = Yes on a complete co-sell opportunity creates one Shared referral and fills the link", async () => {
     const customer = await createCustomer(h.seller);

@@ -5,31 +5,23 @@
  */
 import { LeadState, OpportunityColumns, OpportunityState, SyncStatusOptions, parseAuditLog } from "@cosell/core";
 import { LeadActionError } from "../../relay/src/sync";
-import { addCatalogSolution, attachSolution, completeSellerProfile, createCustomer, draftCoSellOpportunity, opportunity } from "./support/deals";
-import { startSyncHarness, until, type SyncHarness } from "./support/harness";
+import { attachSolution, createCustomer, draftCoSellOpportunity, opportunity } from "./support/deals";
+import { until, type SyncHarness } from "./support/harness";
+import { everyDatabase, reportAndStop, startScenario } from "./support/scenario";
 
 const FABRIKAM = {
   name: "Fabrikam Customer Inc",
   address: { addressLine1: "One Microsoft Way", city: "Redmond", state: "WA", postalCode: "98052", country: "US" },
 };
 
-describe("Partner Center → CRM", () => {
+describe.each(everyDatabase)("Partner Center → CRM, relay on %s", (database) => {
   let h: SyncHarness;
   let solutionRowId: string;
 
   beforeAll(async () => {
-    h = await startSyncHarness();
-    await h.registerWebhooks();
-    await completeSellerProfile(h);
-    solutionRowId = await addCatalogSolution(h);
+    ({ h, solutionRowId } = await startScenario({ database }));
   });
-  afterAll(async () => {
-    await h?.stop();
-  });
-  afterEach(() => {
-    if (h.logs.length) console.log(h.logs.join("\n"));
-    h.logs.length = 0;
-  });
+  reportAndStop(() => h);
 
   const leadFor = (referralId: string) =>
     until(async () => (await h.admin.list("leads", `?$filter=cosell_referralid eq '${referralId}'`))[0], `the lead of referral ${referralId}`);

@@ -7,8 +7,9 @@
 import { OpportunityColumns, SyncStatusOptions, parseAuditLog } from "@cosell/core";
 import { QueueNames } from "../../relay/src/jobs/queue";
 import type { PartnerCenterPort } from "../../relay/src/sync";
-import { addCatalogSolution, attachSolution, completeSellerProfile, createCustomer, draftCoSellOpportunity, opportunity } from "./support/deals";
-import { startSyncHarness, until, type SyncHarness } from "./support/harness";
+import { attachSolution, createCustomer, draftCoSellOpportunity, opportunity } from "./support/deals";
+import { until, type SyncHarness } from "./support/harness";
+import { reportAndStop, startScenario } from "./support/scenario";
 
 /** Lets a test make something happen in the middle of the engine's next create or patch. */
 class Interceptor {
@@ -39,18 +40,9 @@ describe("reliability", () => {
   const interceptor = new Interceptor();
 
   beforeAll(async () => {
-    h = await startSyncHarness({ wrapPartnerCenter: interceptor.wrap, queue: { retryLimit: 2, retryDelaySeconds: 1 } });
-    await h.registerWebhooks();
-    await completeSellerProfile(h);
-    solutionRowId = await addCatalogSolution(h);
+    ({ h, solutionRowId } = await startScenario({ wrapPartnerCenter: interceptor.wrap, queue: { retryLimit: 2, retryDelaySeconds: 1 } }));
   });
-  afterAll(async () => {
-    await h?.stop();
-  });
-  afterEach(() => {
-    if (h.logs.length) console.log(h.logs.join("\n"));
-    h.logs.length = 0;
-  });
+  reportAndStop(() => h);
 
   let counter = 0;
   async function readyOpportunity(name: string, sync = false): Promise<string> {

@@ -3,7 +3,12 @@
  * refresh token the relay then keeps, encrypted, and renews on its own.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { CliFailure, configFor, deviceCodeProviderFor, type CliContext } from "./context";
+import { deviceCodeTokenProvider } from "../composition/parts";
+import { ConfigError } from "../config/load";
+import { requireSections } from "../config/require";
+import type { DeviceCodeTokenProvider } from "../partner-center/device-code-token-provider";
+import { CliFailure, type CliContext } from "./context";
+import { relayConfigFor, relayDependenciesFor } from "./relay-config";
 
 export function authCommand(context: CliContext): Command {
   const auth = new Command("auth").description("Sign the relay in to Partner Center (App+User) and check that sign-in.");
@@ -12,7 +17,7 @@ export function authCommand(context: CliContext): Command {
     .command("login")
     .description("Sign in with a device code; the refresh token is kept in the encrypted token cache.")
     .action(async (_options, command: Command) => {
-      const provider = deviceCodeProviderFor(configFor(command, context).auth());
+      const provider = signInFor(command, context);
       const { username } = await provider.signIn((message) => context.io.out(message));
       context.io.out(`Signed in to Partner Center as ${username}.`);
     });
@@ -22,7 +27,7 @@ export function authCommand(context: CliContext): Command {
     .description("Say who is signed in and when the refresh token lapses if unused.")
     .option("--warn-days <days>", "exit non-zero when fewer days are left", wholeDays, 14)
     .action(async (options: { warnDays: number }, command: Command) => {
-      const status = await deviceCodeProviderFor(configFor(command, context).auth()).status();
+      const status = await signInFor(command, context).status();
       if (!status.signedIn) throw new CliFailure('Nobody is signed in to Partner Center on this relay. Run "cosell-relay auth login".');
       context.io.out(`Signed in to Partner Center as ${status.username}.`);
       if (status.refreshTokenExpiresBy && status.daysLeft !== undefined) {
@@ -34,6 +39,19 @@ export function authCommand(context: CliContext): Command {
     });
 
   return auth;
+}
+
+/** The device-code sign-in the configuration describes; a configured static token cannot sign anyone in. */
+function signInFor(command: Command, context: CliContext): DeviceCodeTokenProvider {
+  const config = relayConfigFor(command, context);
+  const auth = requireSections(config, ["partnerCenter"]).partnerCenter.auth;
+  if (auth.kind !== "device-code") {
+    throw new ConfigError(
+      "COSELL_PC_ACCESS_TOKEN is set, so the relay uses that token and keeps no sign-in of its own. " +
+        "To sign in, unset it and set COSELL_PC_CLIENT_ID, COSELL_PC_TENANT_ID and COSELL_PC_TOKEN_CACHE_KEY.",
+    );
+  }
+  return deviceCodeTokenProvider(auth, relayDependenciesFor(context, config).logger);
 }
 
 function wholeDays(value: string): number {

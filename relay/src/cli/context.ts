@@ -1,13 +1,9 @@
 /**
- * What every command needs: where to print, the settings, and a Partner Center client built from
- * them. Tests and embedders pass their own pieces through CliDependencies.
+ * What every command needs: where to print, the environment, and the pieces tests and embedders
+ * put in place of the configured ones (CliDependencies).
  */
-import type { Command } from "commander";
-import { createPartnerCenterClient, type PartnerCenterClient, type PartnerCenterClientOptions } from "../partner-center/client";
-import { DeviceCodeTokenProvider } from "../partner-center/device-code-token-provider";
-import { EncryptedTokenCache, tokenCacheKeyFromSecret } from "../partner-center/token-cache";
-import { staticTokenProvider, type TokenProvider } from "../partner-center/tokens";
-import { ConfigError, ENV, readPartnerCenterConfig, type CliFlags, type PartnerCenterAuthConfig, type PartnerCenterCliConfig } from "./config";
+import type { PartnerCenterClientOptions } from "../partner-center/client";
+import type { TokenProvider } from "../partner-center/tokens";
 
 export interface CliIo {
   out(line: string): void;
@@ -47,28 +43,3 @@ export const consoleIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 };
-
-export function configFor(command: Command, context: CliContext): PartnerCenterCliConfig {
-  return readPartnerCenterConfig(command.optsWithGlobals<CliFlags>(), context.env);
-}
-
-export function partnerCenterFor(config: PartnerCenterCliConfig, context: CliContext): PartnerCenterClient {
-  return createPartnerCenterClient({
-    referralsApiUrl: config.referralsApiUrl,
-    webhooksApiUrl: config.webhooksApiUrl,
-    tokenProvider: context.dependencies.tokenProvider ?? tokenProviderFor(config.auth()),
-    ...context.dependencies.clientOptions,
-  });
-}
-
-export function tokenProviderFor(auth: PartnerCenterAuthConfig): TokenProvider {
-  return auth.kind === "static" ? staticTokenProvider(auth.token) : deviceCodeProviderFor(auth);
-}
-
-export function deviceCodeProviderFor(auth: PartnerCenterAuthConfig): DeviceCodeTokenProvider {
-  if (auth.kind !== "device-code") {
-    throw new ConfigError(`Signing in needs ${ENV.clientId} and ${ENV.tenantId}; unset ${ENV.accessToken} to use them.`);
-  }
-  const cache = new EncryptedTokenCache(auth.cacheFile, tokenCacheKeyFromSecret(auth.cacheKey, ENV.tokenCacheKey));
-  return new DeviceCodeTokenProvider({ clientId: auth.clientId, tenantId: auth.tenantId, authorityHost: auth.authorityHost, cache });
-}

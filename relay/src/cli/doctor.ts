@@ -3,7 +3,7 @@
  * ok, warn, fail or skip — with the fix beside anything that is not ok. Exits non-zero when a check
  * fails, so it can gate a deployment.
  */
-import { EnvironmentVariables, parseSyncConfig, ReferralEventNames, SolutionTable, TestEventName } from "@cosell/core";
+import { DEFAULT_SYNC_CONFIG, EnvironmentVariables, parseSyncConfig, ReferralEventNames, SolutionTable, TestEventName } from "@cosell/core";
 import { Command } from "commander";
 import { decodeJwt } from "jose";
 import { DataDirBusyError } from "../composition/data-dir-lock";
@@ -11,14 +11,17 @@ import { dataverseConnection, deviceCodeTokenProvider, openStorage, partnerCente
 import type { RelayConfig } from "../config/schema";
 import type { DataverseConnection } from "../dataverse/connection";
 import { DataverseRepository } from "../dataverse/repository";
+import { listWebhooks, supportsStep } from "../dataverse/webhooks";
 import { startQueue } from "../jobs/queue";
 import type { PartnerCenterClient } from "../partner-center/client";
 import { REFERRALS_AUDIENCE } from "../partner-center/tokens";
 import { dataversePort } from "../sync/adapters/dataverse";
+import { describeStep, missingWebhookSteps, relayWebhookSteps } from "../sync/webhook-steps";
 import { DATAVERSE_HOOK_PATH } from "../http/dataverse-hook";
 import { PARTNER_CENTER_HOOK_PATH } from "../webhooks/fastify";
 import { CliFailure, type CliContext } from "./context";
 import { relayConfigFor, relayDependenciesFor } from "./relay-config";
+import { sameUrl } from "./urls";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
 
@@ -91,7 +94,7 @@ export async function runDoctor(config: RelayConfig, dependencies: RelayDependen
   }
 
   if (!config.dataverseWebhook) {
-    add({ status: "warn", check: "Dataverse webhook secret", detail: "not set: the relay refuses every Dataverse notification", fix: "set COSELL_DATAVERSE_WEBHOOK_SECRET and put the same value in the service endpoint's HTTP header." });
+    add({ status: "warn", check: "Dataverse webhook secret", detail: "not set: the relay refuses every Dataverse notification", fix: 'set COSELL_DATAVERSE_WEBHOOK_SECRET (openssl rand -base64 32), then run "cosell-relay dataverse register-webhook".' });
   }
   if (!config.api) {
     add({ status: "warn", check: "Seller sign-in", detail: "not configured: the form's Share/Sync now calls are refused", fix: "set COSELL_API_TENANT_ID and COSELL_API_CLIENT_ID to the app registration exposing the relay's API." });
@@ -239,19 +242,38 @@ async function environmentVariables(config: RelayConfig, connection: DataverseCo
 
 async function dataverseWebhook(config: RelayConfig, connection: DataverseConnection): Promise<CheckResult[]> {
   const check = "Dataverse webhook";
+  const fix = 'run "cosell-relay dataverse register-webhook".';
   if (!config.publicUrl) return [{ status: "skip", check, detail: "COSELL_PUBLIC_URL is not set, so the registration cannot be matched" }];
   const ours = `${config.publicUrl}${DATAVERSE_HOOK_PATH}`;
-  const endpoints = await connection.webApi.retrieveMultipleRecords("serviceendpoint", "?$select=name,url,contract");
-  const match = endpoints.entities.find((row) => typeof row.url === "string" && sameUrl(row.url, ours));
-  if (!match) {
-    return [{
-      status: "warn",
-      check,
-      detail: `no service endpoint posts to ${ours}; changes reach Partner Center only through the reconcile sweep (every ${config.queue.reconcileEveryMinutes} minutes)`,
-      fix: `register a webhook service endpoint for ${ours} with HTTP header authentication (${config.dataverseWebhook?.header ?? "x-cosell-webhook-secret"}) and asynchronous Create/Update steps on opportunity and lead.`,
-    }];
+  const webhook = (await listWebhooks(connection)).find((candidate) => sameUrl(candidate.url, ours));
+  const later = `changes reach Partner Center only through the reconcile sweep (every ${config.queue.reconcileEveryMinutes} minutes)`;
+  if (!webhook) return [{ status: "warn", check, detail: `no service endpoint posts to ${ours}; ${later}`, fix }];
+  const endpoint = `service endpoint "${webhook.name}"`;
+  if (!webhook.headerAuthentication) {
+    return [{ status: "warn", check, detail: `${endpoint} posts to ${ours} without the shared secret in an HTTP header, so the relay refuses its notifications; ${later}`, fix }];
   }
-  return [{ status: "ok", check, detail: `service endpoint "${String(match.name)}" posts to ${ours}` }];
+
+  const parsed = parseSyncConfig(await dataversePort(new DataverseRepository(connection)).environmentValues());
+  const wanted = relayWebhookSteps(parsed.ok ? parsed.config : DEFAULT_SYNC_CONFIG);
+  const missing = missingWebhookSteps(wanted, webhook.steps);
+  const results: CheckResult[] = [];
+  const needed = missing.filter(({ step }) => !step.optional).map(({ problem }) => problem);
+  const optional: string[] = [];
+  const unsupported: string[] = [];
+  for (const { step, problem } of missing.filter(({ step }) => step.optional)) {
+    if (await supportsStep(connection, step)) optional.push(problem);
+    else unsupported.push(describeStep(step));
+  }
+  const gaps = [...needed, ...optional];
+  results.push(
+    gaps.length
+      ? { status: "warn", check, detail: `${endpoint} posts to ${ours}, but ${gaps.join("; ")}: those changes wait for the reconcile sweep`, fix }
+      : { status: "ok", check, detail: `${endpoint} posts to ${ours} (${webhook.steps.filter((step) => step.enabled).length} steps)` },
+  );
+  if (unsupported.length) {
+    results.push({ status: "skip", check, detail: `this environment runs no ${unsupported.join(" or ")} steps; won and lost opportunities sync at the next reconcile sweep` });
+  }
+  return results;
 }
 
 async function jobQueue(config: RelayConfig): Promise<CheckResult[]> {
@@ -280,11 +302,6 @@ async function jobQueue(config: RelayConfig): Promise<CheckResult[]> {
   } finally {
     await storage.close();
   }
-}
-
-function sameUrl(a: string, b: string): boolean {
-  const normal = (value: string) => value.trim().replace(/\/+$/, "").toLowerCase();
-  return normal(a) === normal(b);
 }
 
 function message(error: unknown): string {

@@ -6,15 +6,17 @@ import { authCommand } from "./auth";
 import { backfillCommand } from "./backfill";
 import { catalogCommand } from "./catalog";
 import { CatalogFileError } from "./catalog-file";
-import { ConfigError } from "./config";
 import { CliFailure, consoleIo, type CliContext, type CliDependencies } from "./context";
+import { dataverseCommand } from "./dataverse";
 import { deadLetterCommand } from "./dead-letter";
 import { doctorCommand } from "./doctor";
 import { startCommand } from "./start";
 import { syncCommand } from "./sync";
 import { webhooksCommand } from "./webhooks";
-import { ConfigError as RelayConfigError } from "../config/load";
+import { ConfigError } from "../config/load";
 import { DataDirBusyError } from "../composition/data-dir-lock";
+import { DataverseError } from "../dataverse/errors";
+import { InvalidWebhookError } from "../dataverse/webhooks";
 import { sleep } from "../partner-center/retry";
 import { PartnerCenterError } from "../partner-center/errors";
 import { SignInRequiredError } from "../partner-center/device-code-token-provider";
@@ -42,6 +44,7 @@ export function buildProgram(dependencies: CliDependencies = {}): Command {
     doctorCommand(context),
     webhooksCommand(context),
     authCommand(context),
+    dataverseCommand(context),
     backfillCommand(context),
     catalogCommand(context),
     syncCommand(context),
@@ -67,9 +70,10 @@ export async function runCli(args: string[], dependencies: CliDependencies = {})
     }
     if (
       error instanceof ConfigError ||
-      error instanceof RelayConfigError ||
       error instanceof CatalogFileError ||
       error instanceof DataDirBusyError ||
+      error instanceof DataverseError ||
+      error instanceof InvalidWebhookError ||
       error instanceof PartnerCenterError ||
       error instanceof SignInRequiredError ||
       error instanceof TokenCacheError

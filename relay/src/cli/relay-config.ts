@@ -1,12 +1,13 @@
 /**
- * The relay's full configuration for a command: the config file named by `--config`, the
- * environment, and the program's global flags on top.
+ * The relay's one configuration, as every command reads it: the config file named by `--config`
+ * (or COSELL_CONFIG), the secrets file, the environment, and the program's global flags on top.
  */
 import type { Command } from "commander";
-import { loadConfig } from "../config/load";
+import { partnerCenterClient, type RelayDependencies } from "../composition/parts";
+import { ConfigError, loadConfig } from "../config/load";
 import type { RelayConfig } from "../config/schema";
-import type { RelayDependencies } from "../composition/parts";
 import { createLogger } from "../observability/logger";
+import type { PartnerCenterClient } from "../partner-center/client";
 import type { CliContext } from "./context";
 
 interface GlobalFlags {
@@ -39,6 +40,24 @@ export function relayDependenciesFor(context: CliContext, config?: RelayConfig):
   return {
     partnerCenterTokenProvider: context.dependencies.tokenProvider,
     partnerCenterClientOptions: context.dependencies.clientOptions,
-    ...(config ? { logger: createLogger({ level: config.logLevel, destination: process.stderr }) } : {}),
+    ...(config
+      ? { logger: createLogger({ level: config.logLevel, secretHeaders: config.dataverseWebhook ? [config.dataverseWebhook.header] : [], destination: process.stderr }) }
+      : {}),
   };
+}
+
+/**
+ * The Partner Center client of a command, signed in as the configuration (or the given token
+ * provider) says. It logs nothing: the command reports each failure itself, and an expected 404
+ * (no registration yet) is not a warning.
+ */
+export function partnerCenterFor(config: RelayConfig, context: CliContext): PartnerCenterClient {
+  return partnerCenterClient(config, relayDependenciesFor(context));
+}
+
+export function requirePublicUrl(config: RelayConfig): string {
+  if (!config.publicUrl) {
+    throw new ConfigError("The relay's public address is not set: pass --public-url https://relay.example.com or set COSELL_PUBLIC_URL (config file: publicUrl).");
+  }
+  return config.publicUrl;
 }

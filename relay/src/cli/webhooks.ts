@@ -2,16 +2,19 @@
  * `cosell-relay webhooks show|register|test`: point the tenant's single Partner Center webhook
  * registration at this relay and prove that deliveries arrive (partner-center-api.md §4.1).
  */
+import { ReferralEventNames, TestEventName } from "@cosell/core";
 import { Command, InvalidArgumentError, Option } from "commander";
+import type { RelayConfig } from "../config/schema";
 import type { PartnerCenterClient } from "../partner-center/client";
 import type { ValidationEventAttempt, WebhookRegistration } from "../partner-center/types";
 import { PARTNER_CENTER_HOOK_PATH } from "../webhooks/fastify";
-import { requirePublicUrl, type PartnerCenterCliConfig } from "./config";
-import { CliFailure, configFor, partnerCenterFor, type CliContext } from "./context";
+import { CliFailure, type CliContext } from "./context";
+import { partnerCenterFor, relayConfigFor, requirePublicUrl } from "./relay-config";
+import { sameUrl } from "./urls";
 
 /** The events the relay acts on (§4.2), plus the one `webhooks test` needs. */
-export const REFERRAL_EVENTS = ["referral-created", "referral-updated", "related-referral-created", "related-referral-updated"] as const;
-export const TEST_EVENT = "test-created";
+export const REFERRAL_EVENTS = ReferralEventNames;
+export const TEST_EVENT = TestEventName;
 export const RELAY_EVENTS: readonly string[] = [...REFERRAL_EVENTS, TEST_EVENT];
 
 /** Status names Partner Center reports once a test event is done with; anything else is still going. */
@@ -29,7 +32,7 @@ export function webhooksCommand(context: CliContext): Command {
     .command("show")
     .description("Print the tenant's current webhook registration.")
     .action(async (_options, command: Command) => {
-      const config = configFor(command, context);
+      const config = relayConfigFor(command, context);
       const registration = await partnerCenterFor(config, context).webhooks.getRegistration();
       if (!registration) {
         context.io.out("No webhook registration exists for this Partner Center account.");
@@ -47,7 +50,7 @@ export function webhooksCommand(context: CliContext): Command {
       new Option("--signature-header <header>", "where Partner Center puts the signature").choices(["authorization", "x-ms-signature"]),
     )
     .action(async (options: { overwrite?: boolean; signatureHeader?: string }, command: Command) => {
-      const config = configFor(command, context);
+      const config = relayConfigFor(command, context);
       await register(context, config, options);
     });
 
@@ -57,14 +60,14 @@ export function webhooksCommand(context: CliContext): Command {
     .option("--timeout <seconds>", "how long to follow the delivery", positiveNumber, 120)
     .option("--interval <seconds>", "pause between status checks", positiveNumber, 5)
     .action(async (options: { timeout: number; interval: number }, command: Command) => {
-      const config = configFor(command, context);
+      const config = relayConfigFor(command, context);
       await test(context, config, options);
     });
 
   return webhooks;
 }
 
-async function register(context: CliContext, config: PartnerCenterCliConfig, options: { overwrite?: boolean; signatureHeader?: string }) {
+async function register(context: CliContext, config: RelayConfig, options: { overwrite?: boolean; signatureHeader?: string }) {
   const ours = webhookUrlFor(requirePublicUrl(config));
   const client = partnerCenterFor(config, context);
 
@@ -114,7 +117,7 @@ async function register(context: CliContext, config: PartnerCenterCliConfig, opt
   context.io.out(`Registered ${ours} for ${replaced.webhookEvents.join(", ")}.`);
 }
 
-async function test(context: CliContext, config: PartnerCenterCliConfig, options: { timeout: number; interval: number }) {
+async function test(context: CliContext, config: RelayConfig, options: { timeout: number; interval: number }) {
   const client = partnerCenterFor(config, context);
   const registration = await client.webhooks.getRegistration();
   if (!registration) throw new CliFailure('No webhook registration exists yet; run "cosell-relay webhooks register" first.');
@@ -183,18 +186,6 @@ function describeAttempt(attempt: ValidationEventAttempt): string {
 function isSuccess(attempt: ValidationEventAttempt): boolean {
   const code = attempt.responseCode.trim();
   return /^2\d\d$/.test(code) || SUCCESS_CODE_NAMES.has(code.toLowerCase());
-}
-
-function sameUrl(a: string, b: string): boolean {
-  const normal = (value: string) => {
-    try {
-      const url = new URL(value);
-      return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}${url.search}`.toLowerCase();
-    } catch {
-      return value.trim().toLowerCase();
-    }
-  };
-  return normal(a) === normal(b);
 }
 
 function union(existing: string[], wanted: readonly string[]): string[] {

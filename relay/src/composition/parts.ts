@@ -5,6 +5,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { requireSections } from "../config/require";
 import type { DataverseCredentials, PartnerCenterAuth, RelayConfig } from "../config/schema";
 import { DataverseConnection } from "../dataverse/connection";
 import type { RetryPolicy as DataverseRetryPolicy } from "../dataverse/retry";
@@ -42,12 +43,9 @@ export function deviceCodeTokenProvider(auth: Extract<PartnerCenterAuth, { kind:
   return new DeviceCodeTokenProvider({ clientId: auth.clientId, tenantId: auth.tenantId, authorityHost: auth.authorityHost, cache, logger });
 }
 
-/** Throws when neither the configuration nor the dependencies say how to get a token. */
+/** Throws a ConfigError naming the settings when neither the configuration nor the dependencies say how to get a token. */
 export function partnerCenterClient(config: RelayConfig, dependencies: RelayDependencies = {}, logger?: Logger): PartnerCenterClient {
-  const tokenProvider =
-    dependencies.partnerCenterTokenProvider ??
-    (config.partnerCenter.auth ? partnerCenterTokenProvider(config.partnerCenter.auth, logger) : undefined);
-  if (!tokenProvider) throw new Error("Partner Center sign-in is not configured (COSELL_PC_CLIENT_ID/COSELL_PC_TENANT_ID or COSELL_PC_ACCESS_TOKEN).");
+  const tokenProvider = dependencies.partnerCenterTokenProvider ?? partnerCenterTokenProvider(requireSections(config, ["partnerCenter"]).partnerCenter.auth, logger);
   return createPartnerCenterClient({
     referralsApiUrl: config.partnerCenter.referralsApiUrl,
     webhooksApiUrl: config.partnerCenter.webhooksApiUrl,

@@ -4,7 +4,18 @@
  */
 export { DataverseConnection, RelayDataverseClient, type DataverseConnectionOptions } from "./connection";
 export { DataverseRepository, type CatalogSolution, type CloseDetails, type CoSellSettings, type NewRow, type QualifiedRecords, type QualifyOptions, type Versioned } from "./repository";
-export { registerWebhook, type WebhookRegistration, type WebhookRegistrationResult } from "./webhooks";
+export {
+  InvalidWebhookError,
+  listWebhooks,
+  registerWebhook,
+  supportsStep,
+  UnsupportedStepError,
+  type RegisteredStep,
+  type RegisteredWebhook,
+  type WebhookRegistration,
+  type WebhookRegistrationResult,
+  type WebhookStep,
+} from "./webhooks";
 export { AuthorizationError, DataverseError, NotFoundError, PreconditionFailedError, ThrottledError } from "./errors";
 export { DataverseCounters, type DataverseCallTotals } from "./counters";
 export type { DataverseLogger, RequestScope } from "./http";

@@ -5,17 +5,9 @@
  * the request, so only idempotent calls repeat then. Every call has a bounded budget: a wait that
  * would overrun it fails fast with the server's hint, and the job queue re-schedules the job.
  */
+import { backoff, parseRetryAfter, resolvePolicy, type RetryPolicy } from "../upstream/retry";
 
-export interface RetryPolicy {
-  /** Attempts in total, the first one included. */
-  maxAttempts: number;
-  /** Upper bound on the sum of all waits of one call. */
-  maxTotalWaitMs: number;
-  /** First back-off step when the server gives no `Retry-After`. */
-  baseDelayMs: number;
-  /** Cap for one back-off step. */
-  maxDelayMs: number;
-}
+export { parseRetryAfter, type RetryPolicy };
 
 export const defaultRetryPolicy: RetryPolicy = {
   maxAttempts: 5,
@@ -25,22 +17,7 @@ export const defaultRetryPolicy: RetryPolicy = {
 };
 
 export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
-  const policy = { ...defaultRetryPolicy, ...overrides };
-  for (const [name, value] of Object.entries(policy)) {
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`Dataverse retry policy ${name} must be a non-negative number, got ${value}.`);
-  }
-  if (policy.maxAttempts < 1) throw new RangeError("Dataverse retry policy maxAttempts must be at least 1.");
-  return policy;
-}
-
-/** `Retry-After` as delta-seconds or an HTTP-date (RFC 9110 §10.2.3), in milliseconds. */
-export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  return resolvePolicy(defaultRetryPolicy, overrides, "Dataverse retry policy");
 }
 
 /** Methods whose repetition cannot create a second row (RFC 9110 §9.2.2; PATCH by key is an overwrite). */
@@ -53,9 +30,7 @@ export function isTransientStatus(status: number): boolean {
   return status === 502 || status === 503 || status === 504;
 }
 
-/** Back-off for retry number `retry` (1 = first): equal jitter, or the server's hint when it gave one. */
+/** Back-off for retry number `retry` (1 = first): the server's hint when it gave one, else the shared back-off. */
 export function retryDelay(retry: number, policy: RetryPolicy, retryAfterMs: number | undefined, random: () => number): number {
-  if (retryAfterMs !== undefined) return retryAfterMs;
-  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  return Math.round(step / 2 + (random() * step) / 2);
+  return retryAfterMs ?? backoff(retry, policy, random);
 }

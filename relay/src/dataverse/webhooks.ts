@@ -22,11 +22,14 @@ import {
 import { equalsText, filter, query } from "./query";
 
 export interface WebhookStep {
-  message: "Create" | "Update" | "Delete";
+  /** The SDK message; Win and Lose are the opportunity close messages (WinOpportunity, LoseOpportunity). */
+  message: "Create" | "Update" | "Delete" | "Win" | "Lose";
   /** Logical name of the table, e.g. `opportunity`. */
   table: string;
   /** For Update: only changes to these columns notify. */
   filteringAttributes?: string[];
+  /** Left out, and reported in `skipped`, when the environment offers no such step on the table. */
+  optional?: boolean;
 }
 
 export interface WebhookRegistration {
@@ -43,15 +46,53 @@ export interface WebhookRegistrationResult {
   stepIds: string[];
   /** The URL the endpoint pointed at before, when registration moved it somewhere else. */
   previousUrl?: string;
+  /** Optional steps the environment cannot run, with the reason. */
+  skipped?: { step: WebhookStep; reason: string }[];
+}
+
+/** A webhook service endpoint as it is registered, with the steps that post to it. */
+export interface RegisteredWebhook {
+  serviceEndpointId: string;
+  name: string;
+  url: string;
+  /** True when the shared secret travels in an HTTP header (the relay's scheme). */
+  headerAuthentication: boolean;
+  steps: RegisteredStep[];
+}
+
+export interface RegisteredStep {
+  name: string;
+  message: string;
+  /** Undefined for a step on every table. */
+  table?: string;
+  /** Undefined: every change notifies. */
+  filteringAttributes?: string[];
+  enabled: boolean;
+}
+
+/** Dataverse offers no step for this message on this table (no SDK message or message filter). */
+export class UnsupportedStepError extends Error {
+  constructor(readonly step: WebhookStep, reason: string) {
+    super(reason);
+    this.name = "UnsupportedStepError";
+  }
+}
+
+/** The registration asked for cannot work (not https, a bad header name, no secret); nothing was written. */
+export class InvalidWebhookError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidWebhookError";
+  }
 }
 
 export async function registerWebhook(connection: DataverseConnection, registration: WebhookRegistration): Promise<WebhookRegistrationResult> {
   const url = new URL(registration.url);
   if (url.protocol !== "https:" && !["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) {
-    throw new Error(`Webhook URL ${registration.url} must use https (Dataverse posts the shared secret to it).`);
+    throw new InvalidWebhookError(`Webhook URL ${registration.url} must use https (Dataverse posts the shared secret to it).`);
   }
-  if (!/^[A-Za-z0-9-]+$/.test(registration.secret.header)) throw new Error(`"${registration.secret.header}" is not a valid HTTP header name.`);
-  if (!registration.secret.value) throw new Error("The webhook shared secret is empty.");
+  if (!/^[A-Za-z0-9-]+$/.test(registration.secret.header)) throw new InvalidWebhookError(`"${registration.secret.header}" is not a valid HTTP header name.`);
+  if (!registration.secret.value) throw new InvalidWebhookError("The webhook shared secret is empty.");
 
   const client = connection.client;
   const existing = await findByName<ServiceEndpoint>(connection, "serviceendpoint", "serviceendpointid,name,url", registration.name);
@@ -74,23 +115,83 @@ export async function registerWebhook(connection: DataverseConnection, registrat
   }
 
   const stepIds: string[] = [];
+  const skipped: { step: WebhookStep; reason: string }[] = [];
   for (const step of registration.steps) {
-    stepIds.push(await registerStep(connection, registration.name, serviceEndpointId, step));
+    try {
+      stepIds.push(await registerStep(connection, registration.name, serviceEndpointId, step));
+    } catch (error) {
+      if (!(step.optional && error instanceof UnsupportedStepError)) throw error;
+      skipped.push({ step, reason: error.message });
+    }
   }
   const previousUrl = existing?.url && existing.url !== registration.url ? existing.url : undefined;
-  return { serviceEndpointId, stepIds, ...(previousUrl ? { previousUrl } : {}) };
+  return { serviceEndpointId, stepIds, ...(previousUrl ? { previousUrl } : {}), ...(skipped.length ? { skipped } : {}) };
 }
 
-async function registerStep(connection: DataverseConnection, prefix: string, serviceEndpointId: string, step: WebhookStep): Promise<string> {
+/** Every webhook service endpoint of the environment, with its steps. */
+export async function listWebhooks(connection: DataverseConnection): Promise<RegisteredWebhook[]> {
+  const webApi = connection.webApi;
+  const endpoints = (await webApi.retrieveMultipleRecords("serviceendpoint", query("$select=serviceendpointid,name,url,authtype", filter(`contract eq ${Contract.Webhook}`)))).entities;
+  // A handful of messages and filters serve every step: read each once.
+  const names = new Map<string, Promise<Record<string, unknown>>>();
+  const read = (table: string, id: string, select: string) => {
+    if (!names.has(id)) names.set(id, webApi.retrieveRecord(table, id, `?$select=${select}`));
+    return names.get(id)!;
+  };
+  const webhooks: RegisteredWebhook[] = [];
+  for (const endpoint of endpoints) {
+    const id = String(endpoint.serviceendpointid);
+    const rows = (
+      await webApi.retrieveMultipleRecords(
+        "sdkmessageprocessingstep",
+        query("$select=name,filteringattributes,statecode,_sdkmessageid_value,_sdkmessagefilterid_value", filter(`_eventhandler_value eq ${id}`)),
+      )
+    ).entities;
+    const steps: RegisteredStep[] = [];
+    for (const row of rows) {
+      const messageId = row._sdkmessageid_value;
+      const filterId = row._sdkmessagefilterid_value;
+      const message = typeof messageId === "string" ? await read("sdkmessage", messageId, "name") : undefined;
+      const messageFilter = typeof filterId === "string" ? await read("sdkmessagefilter", filterId, "primaryobjecttypecode") : undefined;
+      const attributes = typeof row.filteringattributes === "string" ? row.filteringattributes.split(",").map((a) => a.trim().toLowerCase()).filter(Boolean) : [];
+      steps.push({
+        name: String(row.name ?? ""),
+        message: String(message?.name ?? ""),
+        ...(typeof messageFilter?.primaryobjecttypecode === "string" && messageFilter.primaryobjecttypecode !== "none" ? { table: messageFilter.primaryobjecttypecode } : {}),
+        ...(attributes.length ? { filteringAttributes: attributes } : {}),
+        enabled: row.statecode === 0,
+      });
+    }
+    webhooks.push({ serviceEndpointId: id, name: String(endpoint.name ?? ""), url: String(endpoint.url ?? ""), headerAuthentication: endpoint.authtype === AuthType.HttpHeader, steps });
+  }
+  return webhooks;
+}
+
+/** Whether the environment can run the step: it has the message, and a message filter for the table. */
+export async function supportsStep(connection: DataverseConnection, step: WebhookStep): Promise<boolean> {
+  try {
+    await messageAndFilter(connection, step);
+    return true;
+  } catch (error) {
+    if (error instanceof UnsupportedStepError) return false;
+    throw error;
+  }
+}
+
+async function messageAndFilter(connection: DataverseConnection, step: WebhookStep): Promise<{ messageId: string; filterId: string }> {
   const message = await findByName<SdkMessage>(connection, "sdkmessage", "sdkmessageid,name", step.message);
-  if (!message?.sdkmessageid) throw new Error(`Dataverse has no message named ${step.message}.`);
+  if (!message?.sdkmessageid) throw new UnsupportedStepError(step, `Dataverse has no message named ${step.message}.`);
   const filters = await connection.client.retrieveMultiple<SdkMessageFilter>(
     query("$select=sdkmessagefilterid,primaryobjecttypecode", filter(`${equalsText("primaryobjecttypecode", step.table)} and _sdkmessageid_value eq ${message.sdkmessageid}`), "$top=1"),
     { logicalName: "sdkmessagefilter" },
   );
   const messageFilter = filters.entities[0];
-  if (!messageFilter?.sdkmessagefilterid) throw new Error(`Dataverse cannot run ${step.message} steps on table ${step.table}.`);
+  if (!messageFilter?.sdkmessagefilterid) throw new UnsupportedStepError(step, `Dataverse cannot run ${step.message} steps on table ${step.table}.`);
+  return { messageId: message.sdkmessageid, filterId: messageFilter.sdkmessagefilterid };
+}
 
+async function registerStep(connection: DataverseConnection, prefix: string, serviceEndpointId: string, step: WebhookStep): Promise<string> {
+  const { messageId, filterId } = await messageAndFilter(connection, step);
   const name = `${prefix}: ${step.message} of ${step.table}`;
   const row: SdkMessageProcessingStep = {
     logicalName: "sdkmessageprocessingstep",
@@ -101,8 +202,8 @@ async function registerStep(connection: DataverseConnection, prefix: string, ser
     supporteddeployment: StepDeployment.ServerOnly,
     asyncautodelete: false,
     filteringattributes: step.message === "Update" && step.filteringAttributes?.length ? step.filteringAttributes.join(",") : null,
-    sdkmessageid: new EntityReference("sdkmessage", message.sdkmessageid),
-    sdkmessagefilterid: new EntityReference("sdkmessagefilter", messageFilter.sdkmessagefilterid),
+    sdkmessageid: new EntityReference("sdkmessage", messageId),
+    sdkmessagefilterid: new EntityReference("sdkmessagefilter", filterId),
     eventhandler: new EntityReference("serviceendpoint", serviceEndpointId),
   };
   const existing = await findByName<SdkMessageProcessingStep>(connection, "sdkmessageprocessingstep", "sdkmessageprocessingstepid,name", name);

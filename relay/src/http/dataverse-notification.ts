@@ -6,6 +6,7 @@
  * while a notification dropped here is only caught by the next reconcile sweep.
  */
 import { LeadColumns, LeadTable, OpportunityColumns, OpportunitySolutionRelationship, OpportunityTable } from "@cosell/core";
+import { RELAY_WRITTEN_COLUMNS } from "../sync/webhook-steps";
 
 export interface DataverseNotification {
   message: string;
@@ -44,20 +45,7 @@ const BOOKKEEPING = new Set([
   "utcconversiontimezonecode",
   OpportunityTable.primaryId,
   LeadTable.primaryId,
-  OpportunityColumns.audit,
-  OpportunityColumns.syncStatus,
-  OpportunityColumns.lastSyncedOn,
-  OpportunityColumns.referralStatus,
-  OpportunityColumns.referralLink,
-  OpportunityColumns.referralId,
-  OpportunityColumns.microsoftCrmId,
-  LeadColumns.audit,
-  LeadColumns.syncStatus,
-  LeadColumns.lastSyncedOn,
-  LeadColumns.referralStatus,
-  LeadColumns.referralLink,
-  LeadColumns.referralId,
-  LeadColumns.microsoftCrmId,
+  ...RELAY_WRITTEN_COLUMNS,
 ]);
 
 type KeyValue = { key?: unknown; value?: unknown };

@@ -3,7 +3,7 @@
  * and one plugin per route group.
  */
 import cors from "@fastify/cors";
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from "fastify";
 import type { ApiAuthConfig } from "../config/schema";
 import type { Logger } from "../observability/logger";
 import type { RelayMetrics } from "../observability/metrics";
@@ -33,6 +33,23 @@ export interface HttpServerOptions {
   verifyUser?: UserTokenVerifier;
   actions: SellerActions;
   readiness(): Promise<Record<string, ReadinessCheck>>;
+}
+
+export type WebhookRoutesOptions = Pick<HttpServerOptions, "metrics" | "inbox" | "partnerCenterVerifier" | "dataverseWebhook" | "referralForLead">;
+
+/** Both platforms' webhooks: each verified signal becomes a job in the inbox. */
+export function webhookRoutes(options: WebhookRoutesOptions): FastifyPluginAsync {
+  return async (app) => {
+    await app.register(partnerCenterHook({ verifier: options.partnerCenterVerifier, inbox: options.inbox, metrics: options.metrics }));
+    await app.register(
+      dataverseHook({
+        secret: options.dataverseWebhook ? { header: options.dataverseWebhook.header, value: options.dataverseWebhook.secret } : undefined,
+        inbox: options.inbox,
+        metrics: options.metrics,
+        referralForLead: options.referralForLead,
+      }),
+    );
+  };
 }
 
 export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
@@ -65,15 +82,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   });
 
   await app.register(healthRoutes({ metrics: options.metrics, readiness: options.readiness }));
-  await app.register(partnerCenterHook({ verifier: options.partnerCenterVerifier, inbox: options.inbox, metrics: options.metrics }));
-  await app.register(
-    dataverseHook({
-      secret: options.dataverseWebhook ? { header: options.dataverseWebhook.header, value: options.dataverseWebhook.secret } : undefined,
-      inbox: options.inbox,
-      metrics: options.metrics,
-      referralForLead: options.referralForLead,
-    }),
-  );
+  await app.register(webhookRoutes(options));
   await app.register(clientConfigRoute({ api: options.api, sandboxTokenUrl: options.sandboxTokenUrl }));
   await app.register(apiRoutes({ verifyUser: options.verifyUser, actions: options.actions }));
   return app;

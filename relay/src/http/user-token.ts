@@ -61,7 +61,7 @@ export function createUserTokenVerifier(config: ApiAuthConfig, options: UserToke
       }
       throw new InvalidUserTokenError(explain(error));
     }
-    if (payload.tid !== config.tenantId) {
+    if (typeof payload.tid !== "string" || payload.tid.toLowerCase() !== config.tenantId.toLowerCase()) {
       throw new InvalidUserTokenError("The token was issued for another tenant; sign in with an account of this organization.");
     }
     if (typeof payload.oid !== "string" || !GUID.test(payload.oid)) throw new InvalidUserTokenError("The token carries no user object id (oid).");

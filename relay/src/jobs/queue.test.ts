@@ -24,18 +24,22 @@ describe("job queue on PGlite", () => {
   });
 
   it("collapses duplicate signals for one record into one job", async () => {
+    const pending = async () =>
+      (await db.query<{ n: number }>("select count(*)::int as n from pgboss.job where name = $1 and state in ('created', 'retry', 'active')", [QueueNames.pushOpportunity])).rows[0].n;
     const seen: PushOpportunityJob[] = [];
     for (let i = 0; i < 5; i++) {
       await queue.enqueue({ queue: QueueNames.pushOpportunity, data: { opportunityId: "AAAA-1", reason: `webhook ${i}` } });
     }
     await queue.enqueue({ queue: QueueNames.pushOpportunity, data: { opportunityId: "bbbb-2", reason: "webhook" } });
+    expect(await pending()).toBe(2);
+
     await queue.work({
       [QueueNames.pushOpportunity]: async (job) => void seen.push(job),
       [QueueNames.pullReferral]: noop,
       [QueueNames.reconcile]: noop,
     });
-    await until(() => seen.length >= 2);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Once nothing is left to run, the record of what ran is complete.
+    await until(async () => seen.length >= 2 && (await pending()) === 0);
     expect(seen.map((j) => j.opportunityId).sort()).toEqual(["AAAA-1", "bbbb-2"]);
   });
 

@@ -54,16 +54,26 @@ describe("link store on PGlite", () => {
   });
 
   it("runs one holder at a time per record and lets the next in when the first is done", async () => {
+    let leaseAttempts = 0;
+    const counting: Database = {
+      ...db,
+      query: (text, values) => {
+        if (text.includes("insert into cosell.lease")) leaseAttempts++;
+        return db.query(text, values);
+      },
+    };
+    const patient = await openStateStore(counting, { waitMs: 20_000, pollMs: 20 });
     const order: string[] = [];
     let releaseFirst!: () => void;
-    const first = store.withLeases(["opportunity:1"], async () => {
+    const first = patient.withLeases(["opportunity:1"], async () => {
       order.push("first in");
       await new Promise<void>((resolve) => (releaseFirst = resolve));
       order.push("first out");
     });
     await until(() => order.length === 1);
-    const second = store.withLeases(["OPPORTUNITY:1"], async () => void order.push("second in"));
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    const second = patient.withLeases(["OPPORTUNITY:1"], async () => void order.push("second in"));
+    // The first holder's attempt, then two of the second's: it was refused and is still waiting.
+    await until(() => leaseAttempts >= 3);
     expect(order).toEqual(["first in"]);
     releaseFirst();
     await Promise.all([first, second]);

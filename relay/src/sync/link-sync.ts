@@ -46,7 +46,7 @@ import { engineMessage } from "./messages";
 import { recordOutcome } from "./outcome";
 import { CrmRecordChangedError, ReferralRejectedError, StaleReferralError, type LookupValue } from "./ports";
 import { engineEntry, type Runtime } from "./runtime";
-import { ensureMicrosoftInvited, recordInvalid, recordRejected } from "./share";
+import { ensureMicrosoftInvited, recordInvalid, recordOpportunityError, recordRejected } from "./share";
 import type { SyncResult } from "./types";
 
 /**
@@ -190,14 +190,7 @@ async function syncRound(rt: Runtime, opportunityId: string, referralId: string,
   const referralLink = referralPortalLink(referralId, rt.linkTemplate);
   const referral = await rt.pc.get(referralId);
   if (!referral) {
-    const entry = engineEntry(rt, "error", "toCrm", "referral-not-found", { referralId }, referralId);
-    await recordOutcome(
-      rt.dv,
-      { table: "opportunity", id: opportunityId, displayCheckMark: rt.config.displayCheckMark, onConflict: "reread" },
-      { status: "Error", entries: [entry] },
-      rt.now(),
-    );
-    return { outcome: "error", message: entry.message, referralId };
+    return recordOpportunityError(rt, opportunityId, engineEntry(rt, "error", "toCrm", "referral-not-found", { referralId }, referralId), referralId);
   }
 
   const link = await rt.state.linkByReferral(referralId);

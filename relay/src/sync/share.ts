@@ -62,7 +62,11 @@ export async function recordInvalid(
 
 /** Partner Center refused the content: recorded as an error, not retried (the same data would fail again). */
 export async function recordRejected(rt: Runtime, opportunityId: string, error: ReferralRejectedError, referralId?: string): Promise<SyncResult> {
-  const entry = engineEntry(rt, "error", "toPartnerCenter", "rejected-by-partner-center", { detail: describeError(error) }, referralId);
+  return recordOpportunityError(rt, opportunityId, engineEntry(rt, "error", "toPartnerCenter", "rejected-by-partner-center", { detail: describeError(error) }, referralId), referralId);
+}
+
+/** An error the seller sees on the opportunity (Audit, ✖ on the name) and in the answer to the form. */
+export async function recordOpportunityError(rt: Runtime, opportunityId: string, entry: AuditEntry, referralId?: string): Promise<SyncResult> {
   await recordOutcome(
     rt.dv,
     { table: "opportunity", id: opportunityId, displayCheckMark: rt.config.displayCheckMark, onConflict: "reread" },

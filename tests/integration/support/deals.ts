@@ -14,7 +14,7 @@ export interface Customer {
 }
 
 /** Gives the seller the phone number Partner Center needs on every team member. */
-export async function completeSellerProfile(h: SyncHarness, phone = "+1 425 555 0199"): Promise<string> {
+export async function completeSellerProfile(h: Pick<SyncHarness, "seller" | "admin" | "sellerObjectId">, phone = "+1 425 555 0199"): Promise<string> {
   await h.seller.list("systemusers", "?$top=1");
   const [user] = await h.admin.list("systemusers", `?$select=systemuserid&$filter=azureactivedirectoryobjectid eq ${h.sellerObjectId}`);
   const id = String(user.systemuserid);
@@ -22,7 +22,7 @@ export async function completeSellerProfile(h: SyncHarness, phone = "+1 425 555 
   return id;
 }
 
-export async function addCatalogSolution(h: SyncHarness, solution = PARTNER_SOLUTION): Promise<string> {
+export async function addCatalogSolution(h: Pick<SyncHarness, "admin">, solution = PARTNER_SOLUTION): Promise<string> {
   return h.admin.create(SolutionTable.entitySetName, {
     [SolutionTable.name]: solution.name,
     [SolutionTable.solutionIdentifier]: solution.id,
@@ -47,7 +47,7 @@ export async function currencyId(crm: CrmSession, isoCode: string): Promise<stri
 }
 
 /** A co-sell opportunity as a seller fills it in: every field the rules ask for, Sync still No. */
-export async function draftCoSellOpportunity(h: SyncHarness, customer: Customer, overrides: Row = {}): Promise<string> {
+export async function draftCoSellOpportunity(h: Pick<SyncHarness, "seller">, customer: Customer, overrides: Row = {}): Promise<string> {
   const usd = await currencyId(h.seller, "USD");
   return h.seller.create("opportunities", {
     name: "Contoso supply chain",

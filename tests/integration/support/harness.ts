@@ -1,18 +1,28 @@
 /**
  * One relay environment on one machine: the Partner Center emulator (or a shared one), a Dataverse
  * emulator with the connector's solution imported, the relay's database (PGlite, or PostgreSQL when
- * TEST_DATABASE_URL is set), the job queue with the sync engine working it, and a front door that
- * turns both platforms' webhooks into jobs the way the relay does. Everything listens on
- * 127.0.0.1, port 0.
+ * TEST_DATABASE_URL is set), the job queue with the sync engine working it, and the relay's own
+ * webhook routes (signature and shared-secret checks included) turning both platforms' webhooks into
+ * jobs. Everything listens on 127.0.0.1, port 0.
+ *
+ * It is built from the relay's parts rather than `createRelay`, so a test can stop and restart the
+ * workers while the webhooks keep arriving, and reach into the engine (a wrapped Partner Center
+ * port, no config cache, a short reconcile window) where `createRelay` offers no seam.
  */
-import { referralIdFromResourceUri, type Referral } from "@cosell/core";
+import { DEFAULT_SYNC_CONFIG, parseSyncConfig, type Referral } from "@cosell/core";
 import Fastify, { type FastifyInstance } from "fastify";
 import path from "node:path";
 import { startDataverseEmulator, type DataverseEmulator } from "../../../emulators/dataverse/src";
 import { startPartnerCenterEmulator, type PartnerCenterEmulator, type PartnerCenterEmulatorOptions } from "../../../emulators/partner-center/src";
+import { REFERRAL_EVENTS } from "../../../relay/src/cli/webhooks";
 import { DataverseConnection, DataverseRepository, registerWebhook } from "../../../relay/src/dataverse";
 import type { Database } from "../../../relay/src/db/database";
+import { DATAVERSE_HOOK_PATH } from "../../../relay/src/http/dataverse-hook";
+import { queueInbox, type Inbox } from "../../../relay/src/http/inbox";
+import { installProblemHandlers } from "../../../relay/src/http/problem";
+import { webhookRoutes } from "../../../relay/src/http/server";
 import { QueueNames, startQueue, type JobQueue, type QueueOptions } from "../../../relay/src/jobs/queue";
+import { createMetrics } from "../../../relay/src/observability/metrics";
 import { callbackTokenProvider, createPartnerCenterClient, REFERRALS_AUDIENCE, type PartnerCenterClient } from "../../../relay/src/partner-center";
 import { openStateStore, type StateStore } from "../../../relay/src/state";
 import {
@@ -24,16 +34,16 @@ import {
   type SyncEngine,
   type SyncEngineDeps,
 } from "../../../relay/src/sync";
-import { createWebhookVerifier, partnerCenterWebhookRoute } from "../../../relay/src/webhooks";
+import { RELAY_WEBHOOK_NAME, relayWebhookSteps } from "../../../relay/src/sync/webhook-steps";
+import { createWebhookVerifier, PARTNER_CENTER_HOOK_PATH } from "../../../relay/src/webhooks";
 import { CrmSession } from "./crm";
-import { createTestDatabase, type TestDatabase } from "./database";
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from "./database";
 
 /** The solution source every environment imports (CI clones the repository with `shared/` beside it). */
 export const SOLUTION_FOLDER = path.resolve(__dirname, "../../../solution");
 
 export const SELLER = { upn: "sam.seller@contoso.example", name: "Sam Seller" };
 
-const REFERRAL_EVENTS = ["referral-created", "referral-updated", "related-referral-created", "related-referral-updated"];
 const DATAVERSE_SECRET = { header: "x-cosell-webhook-secret", value: "integration-test-secret" };
 
 export interface SyncHarnessOptions {
@@ -45,6 +55,8 @@ export interface SyncHarnessOptions {
   engine?: Partial<Pick<SyncEngineDeps, "configTtlMs" | "maxConflictRetries" | "reconcileWindow">>;
   /** Wraps the engine's Partner Center port, to make something happen at a precise moment of a sync. */
   wrapPartnerCenter?: (port: PartnerCenterPort) => PartnerCenterPort;
+  /** The relay's database; default PostgreSQL when TEST_DATABASE_URL is set, else PGlite. */
+  database?: DatabaseKind;
 }
 
 export interface SyncHarness {
@@ -131,7 +143,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
   const seller = new CrmSession(dataverse, () => dataverse.tokenFor({ upn: SELLER.upn, name: SELLER.name }));
   const admin = new CrmSession(dataverse, () => dataverse.tokenFor());
 
-  const testDatabase: TestDatabase = await createTestDatabase();
+  const testDatabase: TestDatabase = await createTestDatabase(options.database);
   const logs: string[] = [];
   let db: Database | undefined;
   let state: StateStore | undefined;
@@ -176,28 +188,30 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     db = undefined;
   }
 
-  // The relay's front door: verified Partner Center events and authenticated Dataverse notifications become jobs.
+  // The relay's own webhook routes. While the workers are down a signal cannot be queued: the
+  // route answers 5xx and the emulator delivers it again later, as the platforms do.
+  const inbox: Inbox = {
+    pullReferral: (referralId, reason) => running().pullReferral(referralId, reason),
+    pushOpportunity: (opportunityId, reason, actingUser) => running().pushOpportunity(opportunityId, reason, actingUser),
+  };
+  function running(): Inbox {
+    if (!queue) throw new Error("The relay is not running.");
+    return queueInbox(queue);
+  }
   const hooks: FastifyInstance = Fastify({ logger: false });
-  const verifier = createWebhookVerifier({ trustedHosts: [new URL(partnerCenter.url).host], allowHttpForLoopback: true });
+  installProblemHandlers(hooks);
   await hooks.register(
-    partnerCenterWebhookRoute({
-      verifier,
-      async onEvent(event) {
-        const referralId = referralIdFromResourceUri(event.resourceUri);
-        if (!queue) throw new Error("The relay is not running.");
-        if (referralId) await queue.enqueue({ queue: QueueNames.pullReferral, data: { referralId, reason: event.eventName } });
+    webhookRoutes({
+      metrics: createMetrics({ processMetrics: false }),
+      inbox,
+      partnerCenterVerifier: createWebhookVerifier({ trustedHosts: [new URL(partnerCenter.url).host], allowHttpForLoopback: true }),
+      dataverseWebhook: { header: DATAVERSE_SECRET.header, secret: DATAVERSE_SECRET.value },
+      referralForLead: async (leadId) => {
+        if (!state) throw new Error("The relay is not running.");
+        return (await state.linkByCrm("lead", leadId))?.referralId;
       },
     }),
   );
-  hooks.post("/hooks/dataverse", async (request, reply) => {
-    if (request.headers[DATAVERSE_SECRET.header] !== DATAVERSE_SECRET.value) return reply.code(401).send();
-    if (!queue) return reply.code(503).send();
-    const context = request.body as { PrimaryEntityName?: string; PrimaryEntityId?: string; MessageName?: string };
-    if (context.PrimaryEntityName === "opportunity" && context.PrimaryEntityId) {
-      await queue.enqueue({ queue: QueueNames.pushOpportunity, data: { opportunityId: context.PrimaryEntityId, reason: `dataverse ${context.MessageName}` } });
-    }
-    return reply.code(204).send();
-  });
   const hooksUrl = await hooks.listen({ host: "127.0.0.1", port: 0 });
 
   await startWorkers();
@@ -229,18 +243,17 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     logs,
 
     async registerWebhooks() {
-      const registration = { webhookUrl: `${hooksUrl}/hooks/partner-center`, webhookEvents: REFERRAL_EVENTS };
+      const registration = { webhookUrl: `${hooksUrl}${PARTNER_CENTER_HOOK_PATH}`, webhookEvents: [...REFERRAL_EVENTS] };
       // One registration per Partner Center tenant: a second environment takes it over.
       if (await partnerCenterClient.webhooks.getRegistration()) await partnerCenterClient.webhooks.replaceRegistration(registration);
       else await partnerCenterClient.webhooks.register(registration);
+      // The steps `cosell-relay dataverse register-webhook` registers, for the environment's current settings.
+      const settings = parseSyncConfig(await dataversePort(repository).environmentValues());
       await registerWebhook(connection, {
-        name: "Co-sell relay",
-        url: `${hooksUrl}/hooks/dataverse`,
+        name: RELAY_WEBHOOK_NAME,
+        url: `${hooksUrl}${DATAVERSE_HOOK_PATH}`,
         secret: DATAVERSE_SECRET,
-        steps: [
-          { message: "Create", table: "opportunity" },
-          { message: "Update", table: "opportunity" },
-        ],
+        steps: relayWebhookSteps(settings.ok ? settings.config : DEFAULT_SYNC_CONFIG),
       });
     },
 
