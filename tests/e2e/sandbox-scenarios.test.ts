@@ -5,7 +5,7 @@
  * to docs/screenshots.
  */
 import type { Locator, Page } from "playwright-core";
-import { EnvironmentVariables } from "@cosell/core";
+import { EnvironmentVariables, parseReferral, type Referral } from "@cosell/core";
 import { Harness, PartnerCenterPage } from "./sandbox/pages";
 import { openBrowser, screenshot, startSession, type E2eSession, type UserPage } from "./sandbox/session";
 
@@ -98,7 +98,13 @@ describe("1 · CRM → Partner Center: a seller shares a deal", () => {
     expect(await row.innerText()).toMatch(/Contoso cloud migration[\s\S]*Outgoing[\s\S]*Active · Accepted/);
     await screenshot(partnerCenter.page, "1-referral-in-partner-center", { walkthrough: true });
     // One opportunity, one referral: the save's own sync and the Dataverse webhook's must not both create one.
-    expect(await partnerCenter.row("Contoso cloud migration").count()).toBe(1);
+    // A co-sell deal is two POSTs (partner-center-api.md §3.3): the partner's referral, and the one
+    // inviting Microsoft into the same engagement — so the page lists both halves.
+    const forThisDeal = session.sandbox.partnerCenter.referrals.list().map(parseReferral).filter((r) => r.name === "Contoso cloud migration");
+    const invitesMicrosoft = (r: Referral) => (r.target ?? []).some((t) => t.id === "msft");
+    expect(forThisDeal.filter((r) => !invitesMicrosoft(r)).map((r) => r.id)).toEqual([referralId]);
+    expect(forThisDeal.filter(invitesMicrosoft).map((r) => r.engagementId)).toEqual([forThisDeal.find((r) => r.id === referralId)!.engagementId]);
+    expect(await partnerCenter.row("Contoso cloud migration").count()).toBe(2);
   });
 
   test("Microsoft accepts the co-sell on the Partner Center page and the form shows it", async () => {

@@ -28,7 +28,7 @@ export async function startSession(): Promise<E2eSession> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "cosell-e2e-"));
   const log: string[] = [];
   const sandbox = await startSandbox(
-    { ports: { harness: 0, partnerCenter: 0, dataverse: 0, relay: 0, identity: 0 }, dataDir, build: true, relayLogLevel: "error" },
+    { ports: { harness: 0, partnerCenter: 0, dataverse: 0, relay: 0, identity: 0 }, dataDir, reset: false, build: true, relayLogLevel: "error" },
     (line) => log.push(line),
   );
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
