@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     "",
     `You are ${fullName(SELLER)} (${SELLER.upn}), a seller. Open a deal in the harness, turn on "Sync with Partner Center",`,
     "and watch the referral appear on the Partner Center emulator's page; act as Microsoft there and watch the form update.",
-    "Every start begins from the sample data (the emulators keep their state in memory).",
+    `Your changes are kept in ${options.dataDir} for the next start; "npm start -- --reset" begins again from the sample data.`,
     "",
     "Press Ctrl+C to stop.",
   ];

@@ -1,10 +1,12 @@
 /**
  * The sandbox's Dataverse: the emulator with the packed managed solution imported through the Web
- * API (`ImportSolution`, as `npm run deploy` does it), the sandbox users, and sample data.
+ * API (`ImportSolution`, as `npm run deploy` does it), the sandbox users, and sample data — or, on a
+ * later start, the emulator restored from the saved snapshot with the packed solution imported again
+ * over it (an upgrade, as `npm run deploy` does it), so a rebuilt solution's schema is in place.
  */
 import fs from "node:fs";
 import { EnvironmentVariables } from "@cosell/core";
-import { startDataverseEmulator, type DataverseEmulator } from "../../emulators/dataverse/src";
+import { startDataverseEmulator, type DataverseEmulator, type DataverseSnapshot } from "../../emulators/dataverse/src";
 import { importSolution } from "../lib/dataverse-import";
 import { HOST, listenAs } from "./ports";
 import { seedSampleData, type SampleData } from "./sample-data";
@@ -31,6 +33,8 @@ export interface DataverseStartOptions {
   port: number;
   identity: SandboxIdentity;
   zipFile: string;
+  /** A previous run's Dataverse and its sample record ids, instead of a fresh import and sample data. */
+  restore?: { snapshot: DataverseSnapshot; sample: SampleData };
   log: (line: string) => void;
 }
 
@@ -44,6 +48,7 @@ export async function startDataverse(options: DataverseStartOptions): Promise<Sa
       serveIdentity: false,
       organizationName: "contoso-sandbox",
       applicationUsers: [{ clientId: options.identity.relayDataverseApp.clientId, name: "Co-sell relay (sandbox)" }],
+      restore: options.restore?.snapshot,
     }),
   );
   const url = emulator.environmentUrl;
@@ -58,11 +63,10 @@ export async function startDataverse(options: DataverseStartOptions): Promise<Sa
       userIds.set(user.upn, id);
     }
 
-    const zip = fs.readFileSync(options.zipFile);
     const result = await importSolution({
       environmentUrl: url,
       accessToken: await tokenFor(ADMIN),
-      zip,
+      zip: fs.readFileSync(options.zipFile),
       pollIntervalMs: 50,
       onProgress: (progress) => {
         if (progress.stage === "done") options.log(`  Dataverse: ${progress.message}`);
@@ -70,7 +74,7 @@ export async function startDataverse(options: DataverseStartOptions): Promise<Sa
     });
     for (const warning of result.warnings) options.log(`  Dataverse import warning: ${warning}`);
 
-    const sample = seedSampleData(emulator, userIds);
+    const sample = options.restore?.sample ?? seedSampleData(emulator, userIds);
     const api = webApi(emulator.apiUrl, () => tokenFor(ADMIN));
     return {
       emulator,

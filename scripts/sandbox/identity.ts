@@ -4,7 +4,7 @@
  * sign-in stand-in the form script uses in sandbox mode: `POST /sandbox/token {"upn"}` →
  * `{"access_token"}`, a delegated token for the relay's API (webresources/src/auth/sandboxToken.ts).
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createTestIdentity, identityRoutes, type TestIdentity } from "../../emulators/identity/src";
 import { HOST, listenAs } from "./ports";
@@ -12,6 +12,13 @@ import { fullName, sandboxUser } from "./users";
 
 /** Lifetime of sandbox user tokens; the form script asks again after a 401. */
 const USER_TOKEN_SECONDS = 3600;
+
+/**
+ * The relay's app registrations keep their ids from one start to the next, as real ones do, so a
+ * restored Dataverse already has the relay's application user.
+ */
+const RELAY_DATAVERSE_CLIENT_ID = "5a1e6c0d-2b7f-4c3e-9a41-c05e11a7d001";
+const RELAY_API_CLIENT_ID = "5a1e6c0d-2b7f-4c3e-9a41-c05e11a7d002";
 
 export interface SandboxIdentity {
   identity: TestIdentity;
@@ -29,8 +36,8 @@ export interface SandboxIdentity {
 
 export async function startIdentity(port: number): Promise<SandboxIdentity> {
   // A fresh secret every start: the relay is configured with it on the same start.
-  const relayDataverseApp = { clientId: randomUUID(), clientSecret: randomBytes(32).toString("base64url") };
-  const relayApiClientId = randomUUID();
+  const relayDataverseApp = { clientId: RELAY_DATAVERSE_CLIENT_ID, clientSecret: randomBytes(32).toString("base64url") };
+  const relayApiClientId = RELAY_API_CLIENT_ID;
   const identity = await createTestIdentity({ apps: [relayDataverseApp] });
   const allowed = new Set<string>();
 

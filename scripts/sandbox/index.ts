@@ -2,12 +2,13 @@
  * `startSandbox()`: the whole connector on one machine with no Microsoft account — the identity
  * stand-in, the Dataverse emulator with the packed managed solution imported, the Partner Center
  * emulator, the relay wired to both, and the form harness. Used by `npm start` and by the e2e tests.
+ * The emulators' state is saved under the data folder while it runs and when it stops, and the next
+ * start continues from it with the relay's database (PRODUCT.md §5); `reset` starts from the sample data.
  */
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { EnvironmentVariables } from "@cosell/core";
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from "../../emulators/partner-center/src";
-import { lockDataDir } from "../../relay/src/composition/data-dir-lock";
 import { ensureSolutionZip } from "./build";
 import { startDataverse, type SandboxDataverse } from "./dataverse";
 import { bundleHarness } from "./harness-bundle";
@@ -17,6 +18,10 @@ import type { SandboxOptions } from "./options";
 import { assertPortsFree, HOST, listenAs } from "./ports";
 import { startRelay, type SandboxRelay } from "./relay";
 import { SolutionZip } from "./solution-zip";
+import { newState, readState, relayDataDir, resetDataDir, StateSaver, withDataDirLocked, type SandboxState } from "./state";
+
+/** How often the running sandbox saves its state (besides a last save when it stops). */
+export const SAVE_INTERVAL_MS = 10_000;
 
 export interface SandboxUrls {
   harness: string;
@@ -33,6 +38,11 @@ export interface Sandbox {
   dataverse: SandboxDataverse;
   partnerCenter: PartnerCenterEmulator;
   relay: SandboxRelay;
+  /** What this start began from: the data an earlier run saved, or the sample data. */
+  startedFrom: "saved data" | "sample data";
+  /** Saves the emulators' state now (it is also saved every few seconds and when stopping). */
+  save(): Promise<void>;
+  /** Saves, then stops everything. */
   stop(): Promise<void>;
 }
 
@@ -40,7 +50,13 @@ export async function startSandbox(options: SandboxOptions, log: (line: string) 
   await assertPortsFree(options.ports);
   const zipFile = await ensureSolutionZip(options.build, log);
   const zip = new SolutionZip(zipFile);
-  await clearRelayData(options.dataDir);
+  if (options.reset) await resetDataDir(options.dataDir);
+  const saved = await withDataDirLocked(options.dataDir, "npm start (reading the saved data)", async () => {
+    const state = await readState(options.dataDir);
+    // Without saved emulators the relay's links and watermarks would point at records that do not exist.
+    if (!state) await rm(path.join(relayDataDir(options.dataDir), "pglite"), { recursive: true, force: true });
+    return state;
+  });
 
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -50,12 +66,29 @@ export async function startSandbox(options: SandboxOptions, log: (line: string) 
   try {
     const identity = await startIdentity(options.ports.identity);
     stops.push(() => identity.stop());
-    const dataverse = await startDataverse({ port: options.ports.dataverse, identity, zipFile, log });
+    const dataverse = await startDataverse({
+      port: options.ports.dataverse,
+      identity,
+      zipFile,
+      restore: saved && { snapshot: saved.dataverse, sample: saved.sample },
+      log,
+    });
     stops.push(() => dataverse.stop());
     const partnerCenter = await listenAs("partnerCenter", options.ports.partnerCenter, () =>
-      startPartnerCenterEmulator({ host: HOST, port: options.ports.partnerCenter, identity: identity.identity, webhooks: { retryIntervalMs: 1000 } }),
+      startPartnerCenterEmulator({
+        host: HOST,
+        port: options.ports.partnerCenter,
+        identity: identity.identity,
+        webhooks: { retryIntervalMs: 1000 },
+        restore: saved?.partnerCenter,
+      }),
     );
     stops.push(() => partnerCenter.stop());
+    const collect = (): SandboxState =>
+      newState({ sample: dataverse.sample, dataverse: dataverse.emulator.snapshot(), partnerCenter: partnerCenter.snapshot() });
+    const saver = new StateSaver(options.dataDir, collect, log);
+    // Stopped after the relay and the harness, so the last save has what they wrote.
+    stops.push(() => saver.stop());
 
     // Known once the relay listens; the page reads them on each load.
     const links: { current?: HarnessLinks } = {};
@@ -83,6 +116,16 @@ export async function startSandbox(options: SandboxOptions, log: (line: string) 
     await dataverse.setEnvironmentVariable(EnvironmentVariables.relayUrl.schemaName, relay.url);
     links.current = { partnerCenterUrl: partnerCenter.url, relayUrl: relay.url };
 
+    await saver.save();
+    saver.start(SAVE_INTERVAL_MS);
+    const relative = path.relative(process.cwd(), options.dataDir);
+    const where = relative === "" ? "." : relative.startsWith("..") ? options.dataDir : relative;
+    log(
+      saved
+        ? `Restored the sandbox from ${where} (${count(dataverse.emulator.environment.store.count("opportunity"), "opportunity", "opportunities")}, ${count(partnerCenter.referrals.list().length, "referral", "referrals")}).`
+        : "Fresh sandbox with sample data.",
+    );
+
     return {
       urls: { harness: harness.url, partnerCenter: partnerCenter.url, dataverse: dataverse.url, relay: relay.url, identity: identity.url },
       solutionVersion: zip.version,
@@ -90,6 +133,8 @@ export async function startSandbox(options: SandboxOptions, log: (line: string) 
       dataverse,
       partnerCenter,
       relay,
+      startedFrom: saved ? "saved data" : "sample data",
+      save: () => saver.save(),
       stop: stopAll,
     };
   } catch (error) {
@@ -98,17 +143,4 @@ export async function startSandbox(options: SandboxOptions, log: (line: string) 
   }
 }
 
-/**
- * The emulators keep their state in memory, so each start begins from the sample data; the relay's
- * database from an earlier run would point at records that no longer exist and goes too. The
- * relay's own lock keeps this from touching the data of a relay that is still running.
- */
-async function clearRelayData(dataDir: string): Promise<void> {
-  const relayDir = path.join(dataDir, "relay");
-  const lock = await lockDataDir(relayDir, "npm start (clearing the previous run)");
-  try {
-    await rm(path.join(relayDir, "pglite"), { recursive: true, force: true });
-  } finally {
-    await lock.release();
-  }
-}
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;

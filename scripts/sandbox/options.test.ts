@@ -7,9 +7,14 @@ test("fixed default ports, the .data folder and a build when needed", () => {
   expect(parseSandboxArguments([], {}, cwd)).toEqual({
     ports: { harness: 4400, partnerCenter: 4401, dataverse: 4402, relay: 4403, identity: 4404 },
     dataDir: path.join(cwd, ".data"),
+    reset: false,
     build: true,
     relayLogLevel: "warn",
   });
+});
+
+test("--reset asks for a fresh start", () => {
+  expect(parseSandboxArguments(["--reset"], {}, cwd)).toMatchObject({ reset: true, dataDir: path.join(cwd, ".data") });
 });
 
 test("a flag wins over the environment, which wins over the default", () => {

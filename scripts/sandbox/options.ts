@@ -20,8 +20,10 @@ export const SERVICE_INFO: Record<Service, { title: string; flag: string; env: s
 export interface SandboxOptions {
   /** Port per service; 0 picks a free one (tests). */
   ports: Record<Service, number>;
-  /** Where the sandbox keeps its files (the relay's database). */
+  /** Where the sandbox keeps its data between starts (the emulators' state, the relay's database). */
   dataDir: string;
+  /** Delete the kept data first and start from the sample data. */
+  reset: boolean;
   /** Build the solution first when the packed zip is missing or older than its sources. */
   build: boolean;
   /** Relay log level (pino); the sandbox prints its own summary lines regardless. */
@@ -31,6 +33,7 @@ export interface SandboxOptions {
 export const USAGE = `Usage: npm start -- [options]
 
   --no-build                    use the built files as they are (do not run "npm run build")
+  --reset                       delete the data kept from earlier starts and begin from the sample data
   --data-dir <dir>              where the sandbox keeps its data (default .data, env COSELL_SANDBOX_DATA_DIR)
 ${SERVICES.map((s) => `  --${SERVICE_INFO[s].flag} <port>`.padEnd(32) + `${SERVICE_INFO[s].title} (default ${SERVICE_INFO[s].defaultPort}, env ${SERVICE_INFO[s].env})`).join("\n")}
   --relay-log-level <level>     fatal, error, warn, info, debug, trace or silent (default warn)
@@ -51,6 +54,7 @@ export function parseSandboxArguments(argv: string[], env: NodeJS.ProcessEnv, cw
       allowPositionals: false,
       options: {
         "no-build": { type: "boolean", default: false },
+        reset: { type: "boolean", default: false },
         "data-dir": { type: "string" },
         "relay-log-level": { type: "string" },
         help: { type: "boolean", default: false },
@@ -87,6 +91,7 @@ export function parseSandboxArguments(argv: string[], env: NodeJS.ProcessEnv, cw
   return {
     ports,
     dataDir: path.resolve(cwd, dataDir),
+    reset: values.reset === true,
     build: values["no-build"] !== true,
     relayLogLevel: level as SandboxOptions["relayLogLevel"],
   };

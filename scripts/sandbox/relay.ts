@@ -69,8 +69,10 @@ export async function startRelay(options: SandboxRelayOptions): Promise<SandboxR
   try {
     url = await listenAs("relay", options.port, () => relay.start());
     const cli = { env: environmentFor({ ...settings, publicUrl: url }), tokenProvider: tokens };
-    await command(["webhooks", "register"], "Partner Center", cli, options.log);
-    await command(["dataverse", "register-webhook"], "Dataverse", cli, options.log);
+    // Run on every start: a restored emulator still points at the previous run's relay, which on
+    // free ports (tests) had another address. Both emulators are the sandbox's own, so moving is safe.
+    await command(["webhooks", "register", "--overwrite"], "Partner Center", cli, options.log);
+    await command(["dataverse", "register-webhook", "--overwrite"], "Dataverse", cli, options.log);
   } catch (error) {
     await relay.stop();
     throw error;

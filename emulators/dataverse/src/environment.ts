@@ -10,6 +10,7 @@ import { MetadataCatalog } from "./metadata/catalog";
 import type { EntityMetadata } from "./metadata/model";
 import { createStandardCatalog } from "./metadata/standard-tables";
 import { isReference, Store, type EntityRecord, type EntityReference, type StoredValue } from "./data/store";
+import type { SolutionPackage } from "./solution/solution-loader";
 
 /** Who is doing a write: the effective user, and the caller when it impersonates someone. */
 export interface Actor {
@@ -59,6 +60,7 @@ export class DataverseEnvironment {
   readonly systemUserId: string;
   private readonly listeners: Array<(change: DataChange) => void> = [];
   private readonly privileges = new Map<string, Set<string>>();
+  private readonly solutions: SolutionPackage[] = [];
 
   /** The platform clock; tests replace it to control createdon/modifiedon. */
   private readonly clock: () => Date;
@@ -123,6 +125,31 @@ export class DataverseEnvironment {
 
   hasPrivilege(userId: string, privilege: string): boolean {
     return this.privileges.get(userId)?.has(privilege) ?? false;
+  }
+
+  /** Privileges per systemuserid, for a snapshot. */
+  privilegeGrants(): Record<string, string[]> {
+    return Object.fromEntries([...this.privileges].map(([userId, set]) => [userId, [...set]]));
+  }
+
+  replacePrivileges(grants: Record<string, string[]>): void {
+    this.privileges.clear();
+    for (const [userId, privileges] of Object.entries(grants)) this.privileges.set(userId, new Set(privileges));
+  }
+
+  /**
+   * Remembers a solution whose schema was applied, in order, so a snapshot can rebuild the catalog
+   * by applying them again. The same package applied twice (a re-import) is kept once.
+   */
+  recordAppliedSolution(solution: SolutionPackage): void {
+    const copy = structuredClone(solution);
+    const text = JSON.stringify(copy);
+    if (this.solutions.some((applied) => applied.uniqueName === copy.uniqueName && JSON.stringify(applied) === text)) return;
+    this.solutions.push(copy);
+  }
+
+  appliedSolutions(): SolutionPackage[] {
+    return structuredClone(this.solutions);
   }
 
   entity(logicalName: string): EntityMetadata {

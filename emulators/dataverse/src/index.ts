@@ -9,6 +9,8 @@
 export { startDataverseEmulator, DEFAULT_CLIENT_ID } from "./emulator";
 export type { DataverseEmulator, DataverseEmulatorOptions, ApplicationUserSpec } from "./emulator";
 export { DataverseEnvironment } from "./environment";
+export { checkSnapshot, SnapshotError, SNAPSHOT_FORMAT } from "./snapshot";
+export type { DataverseSnapshot } from "./snapshot";
 export type { Actor, DataChange, Message } from "./environment";
 export type { EntityRecord, EntityReference, StoredValue } from "./data/store";
 export { Seeder, CURRENCIES } from "./seed";

@@ -11,6 +11,17 @@ describe("test identity", () => {
     expect(payload.oid).toBe(identity.objectIdFor("ANA@contoso.example"));
   });
 
+  it("gives a user the same object id after a restart, and another tenant's user another one", async () => {
+    const before = await createTestIdentity();
+    const after = await createTestIdentity();
+    const elsewhere = await createTestIdentity({ tenantId: "0b5c2f7e-1111-4222-8333-444455556666" });
+    const oid = before.objectIdFor("ana@contoso.example");
+    expect(oid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(after.objectIdFor("Ana@Contoso.example")).toBe(oid);
+    expect(after.objectIdFor("erik@contoso.example")).not.toBe(oid);
+    expect(elsewhere.objectIdFor("ana@contoso.example")).not.toBe(oid);
+  });
+
   it("rejects a token signed by another issuer's key", async () => {
     const ours = await createTestIdentity();
     const theirs = await createTestIdentity({ tenantId: ours.tenantId });

@@ -3,7 +3,7 @@
  * tokens (iss, aud, tid, oid, upn, scp/roles, idtyp) and publishes its keys, so both emulators and
  * the relay verify real JWTs against a real JWKS instead of trusting a flag.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from "jose";
 
 export interface RegisteredApp {
@@ -43,7 +43,10 @@ export interface TestIdentity {
   readonly apps: RegisteredApp[];
   jwks(): { keys: JWK[] };
   issueToken(request: TokenRequest): Promise<string>;
-  /** A stable object id per user principal name, so repeated sign-ins are the same user. */
+  /**
+   * The object id of a user principal name: derived from the tenant and the name, so repeated
+   * sign-ins, restarts and every emulator sharing the tenant see the same user.
+   */
   objectIdFor(upn: string): string;
 }
 
@@ -52,7 +55,6 @@ export async function createTestIdentity(options: TestIdentityOptions = {}): Pro
   const { privateKey, publicKey } = await generateKeyPair("RS256", { modulusLength: 2048 });
   const kid = randomUUID();
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
-  const objectIds = new Map<string, string>();
 
   const identity: TestIdentity = {
     tenantId,
@@ -69,14 +71,19 @@ export async function createTestIdentity(options: TestIdentityOptions = {}): Pro
       return `${identity.baseUrl}/${tenantId}/oauth2/v2.0/token`;
     },
     jwks: () => ({ keys: [publicJwk] }),
-    objectIdFor(upn) {
-      const key = upn.toLowerCase();
-      if (!objectIds.has(key)) objectIds.set(key, randomUUID());
-      return objectIds.get(key)!;
-    },
+    objectIdFor: (upn) => nameBasedGuid(tenantId, upn.toLowerCase()),
     issueToken: (request) => sign(identity, privateKey, request),
   };
   return identity;
+}
+
+/** An RFC 9562 name-based (version 5, SHA-1) UUID: the same name in the same tenant, the same id. */
+function nameBasedGuid(namespace: string, name: string): string {
+  const bytes = createHash("sha1").update(`${namespace.toLowerCase()}\u0000${name}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x50;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 async function sign(identity: TestIdentity, key: KeyLike, request: TokenRequest): Promise<string> {

@@ -18,6 +18,7 @@ import { ReferralQuery } from "./referrals/odata";
 import { renderReferral } from "./referrals/render";
 import { REFERRALS_PATH, referralRoutes } from "./referrals/routes";
 import { ReferralStore } from "./referrals/store";
+import { checkSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SnapshotError, type PartnerCenterSnapshot } from "./snapshot";
 import { UserDirectory, type PartnerUser } from "./users";
 import { WebhookDispatcher, type Delivery, type DeliveryAttempt, type DeliveryOptions } from "./webhooks/delivery";
 import { referralEvent, type ReferralEventName } from "./webhooks/events";
@@ -52,6 +53,11 @@ export interface PartnerCenterEmulatorOptions {
   resourceBaseUrl?: string;
   /** Fastify request logging (default off). */
   logger?: boolean;
+  /**
+   * Starts from a saved `snapshot()`: its partner, users, referrals (same ids and eTags), webhook
+   * registration and clock offset. `partner`, `users` and `clock` cannot be combined with it.
+   */
+  restore?: PartnerCenterSnapshot;
 }
 
 export interface PartnerCenterEmulator {
@@ -94,6 +100,8 @@ export interface PartnerCenterEmulator {
    * Admin), app-only for the Webhooks API unless `upn` is given.
    */
   issueToken(request?: EmulatorTokenRequest): Promise<string>;
+  /** The tenant's state as JSON, for `restore` on a later start. */
+  snapshot(): PartnerCenterSnapshot;
   /** Expires unanswered incoming referrals now (it also runs on every API call and clock change). */
   runExpiry(): string[];
   stop(): Promise<void>;
@@ -105,10 +113,15 @@ export const DEFAULT_USERS: PartnerUser[] = [
 ];
 
 export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorOptions = {}): Promise<PartnerCenterEmulator> {
+  const restore = options.restore && checkSnapshot(options.restore);
+  if (restore) {
+    const conflicting = (["partner", "users", "clock"] as const).filter((name) => options[name] !== undefined);
+    if (conflicting.length > 0) throw new SnapshotError(`A restored emulator takes ${conflicting.join(", ")} from the snapshot; leave ${conflicting.length > 1 ? "them" : "it"} out.`);
+  }
   const ownIdentity = !options.identity;
   const identity = options.identity ?? (await createTestIdentity());
-  const clock = options.clock && "now" in options.clock ? options.clock : createClock(options.clock?.start);
-  const partner: PartnerProfile = {
+  const clock = options.clock && "now" in options.clock ? options.clock : createClock(restore ? new Date(Date.now() + restore.clockOffsetMs) : options.clock?.start);
+  const partner: PartnerProfile = restore ? structuredClone(restore.partner) : {
     // The organization of the documented samples.
     organizationId: options.partner?.organizationId ?? "7d23e5ca-19dc-4eaa-aac8-5e6b559f0d1d",
     organizationName: options.partner?.organizationName ?? "Contoso Company",
@@ -126,19 +139,20 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
   };
 
   const store = new ReferralStore(clock);
+  if (restore) store.replaceContents(restore);
   const ctx: EmulatorContext = {
     partner,
     identity,
     clock,
     store,
     query: new ReferralQuery(),
-    users: new UserDirectory(options.users ?? DEFAULT_USERS),
+    users: new UserDirectory(restore?.users ?? options.users ?? DEFAULT_USERS),
     faults,
     counters: new RequestCounters(),
     dispatcher: new WebhookDispatcher(() => signing, certificateUrl, faults, options.webhooks),
     validationEvents: new ValidationEvents(clock, partner.partnerId),
     signing: () => signing,
-    registration: {},
+    registration: restore?.registration ? { current: structuredClone(restore.registration) } : {},
     resourceBaseUrl: options.resourceBaseUrl ?? "https://api.partnercenter.microsoft.com",
     urls: () => ({ base, referrals: `${base}${REFERRALS_PATH}`, webhooks: `${base}${WEBHOOKS_PATH}`, certificate: certificateUrl() }),
   };
@@ -200,6 +214,15 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
       },
     },
     issueToken: (request) => issueEmulatorToken(identity, ctx.users, request),
+    snapshot: () => ({
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      partner: structuredClone(partner),
+      users: ctx.users.list().map((user) => structuredClone(user)),
+      clockOffsetMs: clock.now().getTime() - Date.now(),
+      registration: ctx.registration.current ? structuredClone(ctx.registration.current) : null,
+      ...store.contents(),
+    }),
     runExpiry: () => store.expireDue(),
     async stop() {
       unsubscribeClock();

@@ -8,6 +8,8 @@ export type { PartnerCenterEmulator, PartnerCenterEmulatorOptions } from "./emul
 export { REFERRALS_AUDIENCE, WEBHOOKS_AUDIENCE } from "./auth";
 export type { EmulatorTokenRequest } from "./auth";
 export { createClock } from "./clock";
+export { checkSnapshot, SnapshotError, SNAPSHOT_FORMAT } from "./snapshot";
+export type { PartnerCenterSnapshot } from "./snapshot";
 export type { EmulatorClock } from "./clock";
 export type { PartnerLocation, PartnerProfile } from "./context";
 export type { CounterpartyActions, IncomingReferralInput } from "./counterparty";

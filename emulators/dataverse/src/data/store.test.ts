@@ -46,3 +46,20 @@ describe("store transactions", () => {
     expect(store.count("task")).toBe(0);
   });
 });
+
+describe("store contents", () => {
+  it("copies rows, N:N pairs and the row version into another store, which counts on from there", () => {
+    const store = new Store();
+    store.put("account", "a", { accountid: "a", name: "Contoso", versionnumber: store.nextVersion() });
+    store.associate("rel", "o1", "s1");
+    const contents = JSON.parse(JSON.stringify(store.contents())) as ReturnType<Store["contents"]>;
+
+    const copy = new Store();
+    copy.replaceContents(contents, (table) => `${table}id`);
+    expect(copy.get("account", "a")).toEqual(store.get("account", "a"));
+    expect(copy.related("rel", 1, "o1")).toEqual(["s1"]);
+    expect(copy.nextVersion()).toBe(store.nextVersion());
+    store.put("account", "a", { accountid: "a", name: "Changed" });
+    expect(copy.get("account", "a")).toMatchObject({ name: "Contoso" });
+  });
+});

@@ -17,6 +17,14 @@ export const isReference = (value: unknown): value is EntityReference =>
 
 type Undo = () => void;
 
+/** Everything the store holds, as plain JSON (rows by table, N:N pairs by relationship). */
+export interface StoreContents {
+  tables: Record<string, EntityRecord[]>;
+  intersects: Record<string, Array<[string, string]>>;
+  /** The last row version handed out; restored stores keep counting up from it. */
+  rowVersion: number;
+}
+
 export class Store {
   private readonly tables = new Map<string, Map<string, EntityRecord>>();
   /** relationship schema name → "entity1Id|entity2Id" pairs. */
@@ -76,6 +84,31 @@ export class Store {
     if (!pairs.delete(key)) return false;
     this.record(() => pairs.add(key));
     return true;
+  }
+
+  contents(): StoreContents {
+    const tables: StoreContents["tables"] = {};
+    for (const [name, rows] of this.tables) if (rows.size > 0) tables[name] = structuredClone([...rows.values()]);
+    const intersects: StoreContents["intersects"] = {};
+    for (const [name, pairs] of this.intersects) {
+      if (pairs.size > 0) intersects[name] = [...pairs].map((pair) => pair.split("|") as [string, string]);
+    }
+    return { tables, intersects, rowVersion: this.version };
+  }
+
+  /** Replaces every row and N:N pair; `primaryKeyOf` names each table's id column. */
+  replaceContents(contents: StoreContents, primaryKeyOf: (logicalName: string) => string): void {
+    if (this.journal) throw new Error("The store cannot be replaced inside a transaction.");
+    this.tables.clear();
+    this.intersects.clear();
+    for (const [name, rows] of Object.entries(contents.tables)) {
+      const key = primaryKeyOf(name);
+      this.tables.set(name, new Map(rows.map((row) => [String(row[key]), structuredClone(row)])));
+    }
+    for (const [name, pairs] of Object.entries(contents.intersects)) {
+      this.intersects.set(name, new Set(pairs.map(([one, two]) => `${one}|${two}`)));
+    }
+    this.version = contents.rowVersion;
   }
 
   /** Ids on the other side of an N:N for a row on `side` (1 = entity1, 2 = entity2). */

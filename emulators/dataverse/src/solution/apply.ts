@@ -82,6 +82,7 @@ export function applySolution(env: DataverseEnvironment, solution: SolutionPacka
   for (const table of newTables) env.ensureMessageFilters(table.logicalName);
   const solutionId = recordSolution(env, solution);
   const environmentVariables = recordEnvironmentVariables(env, solution);
+  env.recordAppliedSolution(solution);
   return { solutionId, uniqueName: solution.uniqueName, version: solution.version, tables, columns, relationships, environmentVariables, warnings };
 }
 

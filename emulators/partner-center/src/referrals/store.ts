@@ -57,6 +57,13 @@ export interface UpdateOptions {
   cause: ChangeCause;
 }
 
+/** What the store holds, as JSON: every referral with its eTag, and the counters that continue from it. */
+export interface ReferralStoreContents {
+  referrals: StoredReferral[];
+  seq: number;
+  etagCounter: number;
+}
+
 /** Fourteen days without an answer and an incoming referral is archived as Expired (§2.2, §7.12). */
 export const INCOMING_EXPIRY_MS = 14 * 24 * 60 * 60 * 1000;
 
@@ -85,6 +92,18 @@ export class ReferralStore {
 
   all(): StoredReferral[] {
     return [...this.referrals.values()];
+  }
+
+  contents(): ReferralStoreContents {
+    return { referrals: structuredClone(this.all()), seq: this.seq, etagCounter: this.etagCounter };
+  }
+
+  /** Replaces every referral (no change events: the referrals existed before). */
+  replaceContents(contents: ReferralStoreContents): void {
+    this.referrals.clear();
+    for (const referral of structuredClone(contents.referrals)) this.referrals.set(String(referral.doc.id).toLowerCase(), referral);
+    this.seq = contents.seq;
+    this.etagCounter = contents.etagCounter;
   }
 
   inEngagement(engagementId: string): StoredReferral[] {
