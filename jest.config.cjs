@@ -15,4 +15,6 @@ module.exports = {
   reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.cjs"],
   // Browser, emulator and database handles are closed by each suite; a stray keep-alive socket must not hold CI.
   forceExit: true,
+  // Most suites wait on sockets, timers and databases rather than the CPU: two workers halve the run on two cores.
+  maxWorkers: 2,
 };
