@@ -300,7 +300,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     if (options.registerWebhooks ?? true) {
       // The relay's registrations, as `cosell-relay webhooks register` and the admin's service endpoint set them up.
       const partnerCenterAdmin = createPartnerCenterClient({ referralsApiUrl: partnerCenter.url, webhooksApiUrl: partnerCenter.url, tokenProvider: partnerCenterTokens });
-      await partnerCenterAdmin.webhooks.register({ webhookUrl: `${gateway.url}/hooks/partner-center`, webhookEvents: REFERRAL_EVENTS });
+      await partnerCenterAdmin.webhooks.register({ webhookUrl: `${gateway.url}/hooks/partner-center`, webhookEvents: [...REFERRAL_EVENTS] });
       const dataverseAdmin = DataverseConnection.connect({ environmentUrl: dataverse.url, credentials: { getToken: () => dataverse.tokenFor() } });
       await registerWebhook(dataverseAdmin, {
         name: "Co-sell relay",
