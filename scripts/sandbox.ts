@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const { urls } = sandbox;
   const lines = [
     "",
-    `The sandbox is running (solution CoSellConnector ${sandbox.solutionVersion}, managed).`,
+    `The sandbox is running: environment ${sandbox.environment.organization}, solution CoSellConnector ${sandbox.solutionVersion} (managed).`,
     "",
     `  Form harness             ${urls.harness}/`,
     `  Partner Center emulator  ${urls.partnerCenter}/`,

@@ -33,6 +33,8 @@ export interface DataverseStartOptions {
   port: number;
   identity: SandboxIdentity;
   zipFile: string;
+  /** The org's unique name, which its environment URL is made from. */
+  organizationName: string;
   /** A previous run's Dataverse and its sample record ids, instead of a fresh import and sample data. */
   restore?: { snapshot: DataverseSnapshot; sample: SampleData };
   log: (line: string) => void;
@@ -46,7 +48,7 @@ export async function startDataverse(options: DataverseStartOptions): Promise<Sa
       port: options.port,
       identity,
       serveIdentity: false,
-      organizationName: "contoso-sandbox",
+      organizationName: options.organizationName,
       applicationUsers: [{ clientId: options.identity.relayDataverseApp.clientId, name: "Co-sell relay (sandbox)" }],
       restore: options.restore?.snapshot,
     }),

@@ -42,6 +42,8 @@ export interface HarnessServerOptions {
   zip: SolutionZip;
   assets: HarnessAssets;
   dataverse: { url: string; tokenFor(user: SandboxUser): Promise<string>; userIds: ReadonlyMap<string, string> };
+  /** Which Dynamics 365 environment the page is (`--environment`), shown in its top bar as Dynamics 365 does. */
+  environment: { name: string; organization: string };
   /** Filled in once the other services listen; the page shows them as links. */
   links: () => HarnessLinks | undefined;
 }
@@ -90,6 +92,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       languageId: languageOf(request),
       languages: Languages,
       solutionVersion: options.zip.version,
+      environment: options.environment,
       links: options.links() ?? null,
     };
   });

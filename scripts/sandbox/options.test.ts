@@ -10,7 +10,15 @@ test("fixed default ports, the .data folder and a build when needed", () => {
     reset: false,
     build: true,
     relayLogLevel: "warn",
+    environment: "sandbox",
   });
+});
+
+test("--environment names the Dynamics 365 environment to run, as a name the org and a folder can take", () => {
+  expect(parseSandboxArguments(["--environment", "staging"], {}, cwd)).toMatchObject({ environment: "staging" });
+  expect(parseSandboxArguments([], { COSELL_SANDBOX_ENVIRONMENT: "production" }, cwd)).toMatchObject({ environment: "production" });
+  expect(() => parseSandboxArguments(["--environment", "../prod"], {}, cwd)).toThrow('--environment must be a short name in lower-case letters, digits and hyphens that starts with a letter (such as staging or production), not "../prod".');
+  expect(() => parseSandboxArguments(["--environment", "Production"], {}, cwd)).toThrow(UsageError);
 });
 
 test("--reset asks for a fresh start", () => {

@@ -28,13 +28,26 @@ export interface SandboxOptions {
   build: boolean;
   /** Relay log level (pino); the sandbox prints its own summary lines regardless. */
   relayLogLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /**
+   * Which Dynamics 365 environment to run: each has its own Dataverse and relay database, and all
+   * share the one Partner Center emulator, as a partner's staging and production orgs share its
+   * Partner Center account (PRODUCT.md §6 scenario 7).
+   */
+  environment: string;
 }
+
+export const DEFAULT_ENVIRONMENT = "sandbox";
+/** Becomes part of the organization's name and a folder name, so it is kept to what both allow. */
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,23}$/;
 
 export const USAGE = `Usage: npm start -- [options]
 
   --no-build                    use the built files as they are (do not run "npm run build")
   --reset                       delete the data kept from earlier starts and begin from the sample data
   --data-dir <dir>              where the sandbox keeps its data (default .data, env COSELL_SANDBOX_DATA_DIR)
+  --environment <name>          the Dynamics 365 environment to run, e.g. staging or production: each has its
+                                own Dataverse data and relay database, all share one Partner Center
+                                (default ${DEFAULT_ENVIRONMENT}, env COSELL_SANDBOX_ENVIRONMENT)
 ${SERVICES.map((s) => `  --${SERVICE_INFO[s].flag} <port>`.padEnd(32) + `${SERVICE_INFO[s].title} (default ${SERVICE_INFO[s].defaultPort}, env ${SERVICE_INFO[s].env})`).join("\n")}
   --relay-log-level <level>     fatal, error, warn, info, debug, trace or silent (default warn)
   --help                        show this text`;
@@ -56,6 +69,7 @@ export function parseSandboxArguments(argv: string[], env: NodeJS.ProcessEnv, cw
         "no-build": { type: "boolean", default: false },
         reset: { type: "boolean", default: false },
         "data-dir": { type: "string" },
+        environment: { type: "string" },
         "relay-log-level": { type: "string" },
         help: { type: "boolean", default: false },
         ...Object.fromEntries(SERVICES.map((s) => [SERVICE_INFO[s].flag, { type: "string" as const }])),
@@ -88,12 +102,17 @@ export function parseSandboxArguments(argv: string[], env: NodeJS.ProcessEnv, cw
     throw new UsageError(`--relay-log-level must be one of ${LOG_LEVELS.join(", ")}, not "${level}".`);
   }
   const dataDir = (values["data-dir"] as string | undefined) ?? env.COSELL_SANDBOX_DATA_DIR ?? ".data";
+  const environment = (values.environment as string | undefined) ?? env.COSELL_SANDBOX_ENVIRONMENT ?? DEFAULT_ENVIRONMENT;
+  if (!ENVIRONMENT_NAME.test(environment)) {
+    throw new UsageError(`--environment must be a short name in lower-case letters, digits and hyphens that starts with a letter (such as staging or production), not "${environment}".`);
+  }
   return {
     ports,
     dataDir: path.resolve(cwd, dataDir),
     reset: values.reset === true,
     build: values["no-build"] !== true,
     relayLogLevel: level as SandboxOptions["relayLogLevel"],
+    environment,
   };
 }
 

@@ -6,6 +6,7 @@
  * (the service endpoint and steps, through the Dataverse Web API).
  */
 import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createRelay, type Relay } from "../../relay/src/app";
 import { runCli } from "../../relay/src/cli";
@@ -38,6 +39,10 @@ type Settings = Record<string, string | number | string[] | undefined>;
 
 export async function startRelay(options: SandboxRelayOptions): Promise<SandboxRelay> {
   const { identity } = options.identity;
+  // The emulator's test root stands in for Microsoft's, which the relay trusts by default.
+  const certificateRoot = path.join(options.dataDir, "partner-center-root.pem");
+  mkdirSync(options.dataDir, { recursive: true });
+  writeFileSync(certificateRoot, options.partnerCenter.rootCertificatePem);
   const settings: Settings = {
     // Known up front for a fixed port; with port 0 (tests) the relay runs without it, which only its logs mention.
     publicUrl: options.port === 0 ? undefined : `http://${HOST}:${options.port}`,
@@ -50,6 +55,7 @@ export async function startRelay(options: SandboxRelayOptions): Promise<SandboxR
     "partnerCenter.url": options.partnerCenter.url,
     "partnerCenter.partnerId": options.partnerCenter.partner.partnerId,
     "partnerCenter.certificateHosts": [new URL(options.partnerCenter.url).hostname],
+    "partnerCenter.certificateRoots": [certificateRoot],
     "dataverse.url": options.dataverseUrl,
     "dataverse.tenantId": identity.tenantId,
     "dataverse.clientId": options.identity.relayDataverseApp.clientId,

@@ -12,7 +12,7 @@ import { LeadColumns } from "@cosell/core";
 import { managedZipPath } from "../../scripts/sandbox/build";
 import { startSandbox, type Sandbox } from "../../scripts/sandbox/index";
 import type { SandboxOptions } from "../../scripts/sandbox/options";
-import { STATE_FILE } from "../../scripts/sandbox/state";
+import { ENVIRONMENT_FILE, environmentDir, PARTNER_CENTER_FILE } from "../../scripts/sandbox/state";
 import { SELLER } from "../../scripts/sandbox/users";
 
 jest.setTimeout(600_000);
@@ -30,6 +30,7 @@ const start = async (reset = false): Promise<Sandbox> => {
     // The packed solution is only the setting here: build it when it is missing, never rebuild.
     build: !fs.existsSync(managedZipPath()),
     relayLogLevel: "error",
+    environment: "sandbox",
   };
   sandbox = await startSandbox(options, (line) => log.push(line));
   return sandbox;
@@ -79,7 +80,7 @@ test("a second start continues from the first; --reset starts again from the sam
   // First start: the sample data, then a seller's new deal and a referral Microsoft sends.
   let s = await start();
   expect(s.startedFrom).toBe("sample data");
-  expect(log).toContain("Fresh sandbox with sample data.");
+  expect(log).toContain("Fresh sandbox environment and Partner Center with sample data.");
   const sample = s.dataverse.sample;
   const created = await webApi(s, "POST", "opportunities", { name: "Tailspin data estate", estimatedvalue: 90000 });
   expect(created.status).toBe(204);
@@ -90,12 +91,13 @@ test("a second start continues from the first; --reset starts again from the sam
   const referralBefore = s.partnerCenter.referrals.get(referralId)!;
   const sellerId = s.dataverse.userIds.get(SELLER.upn);
   await stop();
-  expect(fs.existsSync(path.join(dataDir, STATE_FILE))).toBe(true);
+  expect(fs.existsSync(path.join(dataDir, PARTNER_CENTER_FILE))).toBe(true);
+  expect(fs.existsSync(path.join(environmentDir(dataDir, "sandbox"), ENVIRONMENT_FILE))).toBe(true);
 
   // Second start: the same rows, row versions, referral and eTag, and the relay still knows the link.
   s = await start();
   expect(s.startedFrom).toBe("saved data");
-  expect(log.some((line) => /^Restored the sandbox from .+ \(6 opportunities, 1 referral\)\.$/.test(line))).toBe(true);
+  expect(log.some((line) => /^Restored the sandbox environment \(6 opportunities\) and Partner Center \(1 referral\) from .+\.$/.test(line))).toBe(true);
   expect(s.dataverse.sample).toEqual(sample);
   expect(s.dataverse.userIds.get(SELLER.upn)).toBe(sellerId);
   const opportunityAfter = await webApi(s, "GET", `opportunities(${opportunityId})?$select=name,estimatedvalue`);
@@ -113,7 +115,7 @@ test("a second start continues from the first; --reset starts again from the sam
   // --reset: only the sample data again.
   s = await start(true);
   expect(s.startedFrom).toBe("sample data");
-  expect(log).toContain("Fresh sandbox with sample data.");
+  expect(log).toContain("Fresh sandbox environment and Partner Center with sample data.");
   expect((await webApi(s, "GET", `opportunities(${opportunityId})?$select=name`)).status).toBe(404);
   expect(s.partnerCenter.referrals.list()).toEqual([]);
   expect(s.dataverse.emulator.environment.store.count("opportunity")).toBe(5);

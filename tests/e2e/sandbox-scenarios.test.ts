@@ -45,44 +45,13 @@ async function text(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).innerText()).replace(/\s+/g, " ").trim();
 }
 
-/** Sync = Yes, a kind of help, one solution from the catalog: what a seller does to share a deal. */
-async function prepareShare(options: { help: string; solution: string; visible?: boolean }): Promise<void> {
-  const section = harness.section;
-  await section.getByRole("switch", { name: "Sync with Partner Center" }).click();
-  await section.getByRole("combobox", { name: "How can Microsoft help?" }).click();
-  await seller.page.getByRole("listbox").getByRole("option", { name: new RegExp(options.help) }).click();
-  if (options.visible) {
-    await section.getByRole("switch", { name: "Microsoft Partner Center Referral Visibility" }).click();
-    await seller.page.getByRole("alertdialog").getByRole("button", { name: "Make visible" }).click();
-  }
-  await section.getByRole("searchbox").fill(options.solution.split(" ")[1]);
-  await section.getByRole("button", { name: `Add ${options.solution}` }).click();
-  await attachedSolution(options.solution).waitFor();
-}
-
-const attachedSolution = (name: string) => harness.field("cosell_solutions").getByRole("grid").getByText(name, { exact: true });
-
-async function save(): Promise<void> {
-  await harness.command("Save").click();
-}
-
-/**
- * After a save with Sync = Yes the form asks the relay to sync. The Dataverse webhook may have
- * started the same sync a moment earlier: then the relay answers that Partner Center is already up
- * to date, or, while that sync still runs, that the change is queued. The form then reloads with
- * what the relay has written so far.
- */
-async function sharedNotice(): Promise<void> {
-  await harness.notification(/Shared with Microsoft\. Referral [0-9a-f-]{36}\.|Partner Center is already up to date\.|Queued for Partner Center\./).waitFor();
-}
-
 describe("1 · CRM → Partner Center: a seller shares a deal", () => {
   test("the referral exists in Partner Center; id, link, Audit and ✔ come back to the form", async () => {
     await harness.openRecord("opportunity", ids().opportunities.cloud);
-    await prepareShare({ help: "Customer technical architecture", solution: "Contoso Cloud Migration Accelerator", visible: true });
-    await save();
+    await harness.prepareShare({ help: "Customer technical architecture", solution: "Contoso Cloud Migration Accelerator", visible: true });
+    await harness.save();
 
-    await sharedNotice();
+    await harness.sharedNotice();
     await harness.refreshUntil(async () => (await harness.title.innerText()).includes("Contoso cloud migration ✔"), "the ✔ on the opportunity name");
     const referralId = await harness.input("cosell_referralid").inputValue();
     expect(referralId).toMatch(/^[0-9a-f-]{36}$/);
@@ -132,8 +101,8 @@ describe("2 · Updating a shared deal updates the referral", () => {
     await currency.getByRole("button", { name: /Remove US Dollar/ }).click();
     await currency.getByRole("combobox").fill("Euro");
     await currency.getByRole("option", { name: /Euro/ }).click();
-    await save();
-    await sharedNotice();
+    await harness.save();
+    await harness.sharedNotice();
 
     await partnerCenter.open();
     await partnerCenter.value(sharedReferralId).filter({ hasText: /^310,000 EUR$/ }).waitFor();
@@ -147,15 +116,7 @@ describe("3 · Partner Center → CRM: a referral created in Partner Center appe
     await partnerCenter.sendReferral({ name: "Woodgrove: Azure migration", customer: "Woodgrove Bank", dealValue: "25000", currency: "USD", country: "US", notes: "Customer wants help planning a move to Azure." });
     await screenshot(partnerCenter.page, "3-referral-sent-from-partner-center", { walkthrough: true });
 
-    await harness.openList("lead");
-    const deadline = Date.now() + 30_000;
-    while (!(await seller.page.getByRole("link", { name: "Woodgrove: Azure migration" }).isVisible())) {
-      if (Date.now() > deadline) throw new Error("The incoming referral did not become a lead within 30 s.");
-      await seller.page.locator(".command-bar").getByRole("button", { name: "Refresh" }).click();
-      await seller.page.locator("table.grid").waitFor();
-    }
-    await seller.page.getByRole("link", { name: "Woodgrove: Azure migration" }).click();
-    await harness.formReady();
+    await harness.openFromList("lead", "Woodgrove: Azure migration");
     await harness.notification(/waiting for your answer/).waitFor();
     expect(await harness.input("companyname").inputValue()).toBe("Woodgrove Bank");
     expect(await harness.input("cosell_referralstatus").inputValue()).toBe("New · Pending");
@@ -180,15 +141,7 @@ describe("4 · Accept / decline an incoming referral; win / lose closes it", () 
   test("declining a lead asks for the reason and declines the referral", async () => {
     await partnerCenter.open();
     await partnerCenter.sendReferral({ name: "Tailspin: data estate review", customer: "Tailspin Toys", dealValue: "40000", currency: "EUR", country: "NL", notes: "Assessment of the data estate." });
-    await harness.openList("lead");
-    const deadline = Date.now() + 30_000;
-    while (!(await seller.page.getByRole("link", { name: "Tailspin: data estate review" }).isVisible())) {
-      if (Date.now() > deadline) throw new Error("The incoming referral did not become a lead within 30 s.");
-      await seller.page.locator(".command-bar").getByRole("button", { name: "Refresh" }).click();
-      await seller.page.locator("table.grid").waitFor();
-    }
-    await seller.page.getByRole("link", { name: "Tailspin: data estate review" }).click();
-    await harness.formReady();
+    await harness.openFromList("lead", "Tailspin: data estate review");
 
     await harness.command("Decline referral").click();
     await harness.field("cosell_declinereason").getByText(/Enter why you decline/).waitFor();
@@ -226,12 +179,12 @@ describe("4 · Accept / decline an incoming referral; win / lose closes it", () 
     await harness.input("estimatedclosedate").fill("2031-06-30");
     await harness.input("description").fill("Copilot pilot for 200 seats.");
     await harness.input("description").press("Tab");
-    await save();
+    await harness.save();
     await seller.page.waitForFunction(() => /[?&]id=[0-9a-f-]{36}/.test(location.search));
     await harness.section.getByRole("searchbox").waitFor();
-    await prepareShare({ help: "Proof of concept or demo", solution: "Contoso Secure Workplace" });
-    await save();
-    await sharedNotice();
+    await harness.prepareShare({ help: "Proof of concept or demo", solution: "Contoso Secure Workplace" });
+    await harness.save();
+    await harness.sharedNotice();
     await harness.refreshUntil(async () => (await harness.input("cosell_referralid").inputValue()) !== "", "the referral id on the form");
 
     await harness.command("Close as Lost").click();
@@ -249,7 +202,7 @@ describe("5 · A broken referral is not sent; the seller sees what to fix", () =
     await harness.section.getByRole("switch", { name: "Sync with Partner Center" }).click();
     await harness.section.getByRole("combobox", { name: "How can Microsoft help?" }).click();
     await seller.page.getByRole("listbox").getByRole("option", { name: /General or other/ }).click();
-    await save();
+    await harness.save();
     await harness.notification(/Not saved: this opportunity cannot be shared with Microsoft yet/).waitFor();
     const notices = await text(seller.page, ".form-notifications");
     expect(notices).toMatch(/United States/);
@@ -292,7 +245,7 @@ describe("Keyboard only: the Microsoft Partner Center section without a mouse", 
     await add.waitFor();
     await tabTo(add);
     await page.keyboard.press("Enter");
-    await attachedSolution("Contoso Analytics on Microsoft Fabric").waitFor();
+    await harness.attachedSolution("Contoso Analytics on Microsoft Fabric").waitFor();
 
     await tabTo(harness.command("Share with Microsoft / Sync now"), "Shift+Tab");
     await page.keyboard.press("Enter");
@@ -384,18 +337,18 @@ describe("6 · The three customisations work by environment variable alone", () 
     await setVariable(EnvironmentVariables.displayCheckMark.schemaName, "no");
     await screenshot(seller.page, "6-environment-variables", { walkthrough: true });
     await harness.openRecord("opportunity", ids().opportunities.security);
-    await prepareShare({ help: "General or other", solution: "Contoso Secure Workplace" });
-    await save();
-    await sharedNotice();
+    await harness.prepareShare({ help: "General or other", solution: "Contoso Secure Workplace" });
+    await harness.save();
+    await harness.sharedNotice();
     await syncNowUntil(async () => (await harness.title.innerText()).trim() === "Adventure Works security review", "the name without a mark");
   });
 
   test("another deal value field: Budget Amount is what Partner Center gets", async () => {
     await setVariable(EnvironmentVariables.dealValueField.schemaName, "budgetamount");
     await harness.openRecord("opportunity", ids().opportunities.dataPlatform);
-    await prepareShare({ help: "Quotes or licensing", solution: "Contoso Analytics on Microsoft Fabric" });
-    await save();
-    await sharedNotice();
+    await harness.prepareShare({ help: "Quotes or licensing", solution: "Contoso Analytics on Microsoft Fabric" });
+    await harness.save();
+    await harness.sharedNotice();
     await harness.refreshUntil(async () => (await harness.input("cosell_referralid").inputValue()) !== "", "the referral id on the form");
     const referralId = await harness.input("cosell_referralid").inputValue();
     await partnerCenter.open();
@@ -406,8 +359,8 @@ describe("6 · The three customisations work by environment variable alone", () 
     await setVariable(EnvironmentVariables.countryCodeField.schemaName, "address2_country");
     await harness.openRecord("opportunity", ids().opportunities.litware);
     await fillBudget("120000");
-    await prepareShare({ help: "General or other", solution: "Azure Migrate and Modernize" });
-    await save();
+    await harness.prepareShare({ help: "General or other", solution: "Azure Migrate and Modernize" });
+    await harness.save();
     await harness.notification(/Shared with Microsoft|already up to date|Last sync with Partner Center failed/).waitFor();
     await syncNowUntil(async () => (await harness.input("cosell_syncstatus").locator("option:checked").innerText()) === "Synced", "a synced referral");
     await partnerCenter.open();

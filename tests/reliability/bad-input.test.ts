@@ -92,7 +92,7 @@ describe("bad input from sellers and admins", () => {
     setup = await prepareSeller(env);
   });
   afterAll(async () => {
-    console.log(`bad input: ${refused.length} kinds of bad input refused with a message, ${partnerCenterWrites()} Partner Center writes, ${env?.leakedSecrets().length ?? 0} log lines with secrets`);
+    console.log(`bad input: ${refused.length} kinds of bad input refused with a message (${refused.join("; ")}), ${partnerCenterWrites()} Partner Center writes, ${env?.leakedSecrets().length ?? 0} log lines with secrets`);
     expect(env.leakedSecrets()).toEqual([]);
     await env?.stop();
   });

@@ -25,9 +25,10 @@ export interface DataDirLock {
   release(): Promise<void>;
 }
 
-export async function lockDataDir(dataDir: string, purpose: string): Promise<DataDirLock> {
+/** `lockFile` lets a tool that keeps its own files beside the relay's (the sandbox) lock those too. */
+export async function lockDataDir(dataDir: string, purpose: string, lockFile = LOCK_FILE): Promise<DataDirLock> {
   await mkdir(dataDir, { recursive: true });
-  const file = path.join(dataDir, LOCK_FILE);
+  const file = path.join(dataDir, lockFile);
   const content = JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

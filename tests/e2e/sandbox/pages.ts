@@ -68,6 +68,53 @@ export class Harness {
     }
   }
 
+  /** Sync = Yes, a kind of help, one solution from the catalog: what a seller does to share a deal. */
+  async prepareShare(options: { help: string; solution: string; visible?: boolean }): Promise<void> {
+    const section = this.section;
+    await section.getByRole("switch", { name: "Sync with Partner Center" }).click();
+    await section.getByRole("combobox", { name: "How can Microsoft help?" }).click();
+    await this.page.getByRole("listbox").getByRole("option", { name: new RegExp(options.help) }).click();
+    if (options.visible) {
+      await section.getByRole("switch", { name: "Microsoft Partner Center Referral Visibility" }).click();
+      await this.page.getByRole("alertdialog").getByRole("button", { name: "Make visible" }).click();
+    }
+    await section.getByRole("searchbox").fill(options.solution.split(" ")[1]);
+    await section.getByRole("button", { name: `Add ${options.solution}` }).click();
+    await this.attachedSolution(options.solution).waitFor();
+  }
+
+  attachedSolution(name: string): Locator {
+    return this.field("cosell_solutions").getByRole("grid").getByText(name, { exact: true });
+  }
+
+  async save(): Promise<void> {
+    await this.command("Save").click();
+  }
+
+  /**
+   * After a save with Sync = Yes the form asks the relay to sync. The Dataverse webhook may have
+   * started the same sync a moment earlier: then the relay answers that Partner Center is already up
+   * to date, or, while that sync still runs, that the change is queued. The form then reloads with
+   * what the relay has written so far.
+   */
+  async sharedNotice(): Promise<void> {
+    await this.notification(/Shared with Microsoft\. Referral [0-9a-f-]{36}\.|Partner Center is already up to date\.|Queued for Partner Center\./).waitFor();
+  }
+
+  /** Opens a list and presses its Refresh until a record named `name` shows, then opens that record. */
+  async openFromList(entity: string, name: string, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
+    await this.openList(entity);
+    const link = this.page.getByRole("link", { name, exact: true });
+    const deadline = Date.now() + timeoutMs;
+    while (!(await link.isVisible())) {
+      if (Date.now() > deadline) throw new Error(`"${name}" did not show in the ${entity} list within ${timeoutMs / 1000} s.`);
+      await this.page.locator(".command-bar").getByRole("button", { name: "Refresh" }).click();
+      await this.page.locator("table.grid").waitFor();
+    }
+    await link.click();
+    await this.formReady();
+  }
+
   /** Confirms the platform's confirm dialog. */
   async confirmDialog(): Promise<void> {
     await this.page.getByRole("dialog").getByRole("button").first().click();

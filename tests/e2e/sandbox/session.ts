@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startSandbox, type Sandbox } from "../../../scripts/sandbox/index";
+import { DEFAULT_ENVIRONMENT } from "../../../scripts/sandbox/options";
 
 export const REPO = path.resolve(__dirname, "../../..");
 const SCREENSHOTS = path.join(REPO, "test-results", "screenshots");
@@ -24,14 +25,10 @@ export interface E2eSession {
 }
 
 export async function startSession(): Promise<E2eSession> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH.`);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "cosell-e2e-"));
   const log: string[] = [];
-  const sandbox = await startSandbox(
-    { ports: { harness: 0, partnerCenter: 0, dataverse: 0, relay: 0, identity: 0 }, dataDir, reset: false, build: true, relayLogLevel: "error" },
-    (line) => log.push(line),
-  );
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const sandbox = await startSandboxIn(dataDir, DEFAULT_ENVIRONMENT, log);
+  const browser = await launchChromium();
   return {
     sandbox,
     browser,
@@ -42,6 +39,19 @@ export async function startSession(): Promise<E2eSession> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH.`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** `npm start -- --environment <name> --data-dir <dataDir>` on free ports. */
+export function startSandboxIn(dataDir: string, environment: string, log: string[]): Promise<Sandbox> {
+  return startSandbox(
+    { ports: { harness: 0, partnerCenter: 0, dataverse: 0, relay: 0, identity: 0 }, dataDir, reset: false, build: true, relayLogLevel: "error", environment },
+    (line) => log.push(line),
+  );
 }
 
 export interface UserPage {
@@ -55,7 +65,7 @@ export interface UserPage {
  * A browser profile on the harness. Requests to other origins (the Office CDN Fluent UI loads fonts
  * and icons from, as in Dynamics 365) are refused: the suite runs offline.
  */
-export async function openBrowser(session: E2eSession, options: { languageId?: number } = {}): Promise<UserPage> {
+export async function openBrowser(session: Pick<E2eSession, "browser" | "sandbox">, options: { languageId?: number } = {}): Promise<UserPage> {
   // The browser's locale follows the user's Dynamics language, as a person's browser would.
   const locale = ({ 1053: "sv-SE", 2052: "zh-CN", 1043: "nl-NL", 1040: "it-IT", 1045: "pl-PL" } as Record<number, string>)[options.languageId ?? 1033] ?? "en-US";
   const context = await session.browser.newContext({ viewport: { width: 1440, height: 1000 }, locale });

@@ -46,6 +46,7 @@ export function renderShell(platform: Platform, current: string): Shell {
     h("span", { className: "shell-divider", "aria-hidden": "true" }, "|"),
     h("span", { className: "shell-app" }, t.appName),
     h("span", { className: "shell-badge" }, t.sandbox),
+    h("span", { className: "shell-environment", title: `${t.environment}: ${session.environment.organization}` }, session.environment.organization),
     h("span", { className: "shell-spacer" }),
     ...links,
     h("label", { className: "shell-field", for: "shell-language" }, t.language),

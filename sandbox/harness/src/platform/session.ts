@@ -13,6 +13,8 @@ export interface Session {
   languages: number[];
   /** Solution version: the cache token in web resource URLs. */
   solutionVersion: string;
+  /** The environment's name (`npm start -- --environment`) and its organization's unique name. */
+  environment: { name: string; organization: string };
   links: { partnerCenterUrl: string; relayUrl: string } | null;
 }
 

@@ -5,6 +5,7 @@
 const en = {
   appName: "Sales Hub",
   sandbox: "Sandbox",
+  environment: "Environment",
   loading: "Loading…",
   ok: "OK",
   cancel: "Cancel",
@@ -75,6 +76,7 @@ export type Texts = { [K in keyof typeof en]: string };
 const sv: Texts = {
   appName: "Försäljningsnav",
   sandbox: "Sandlåda",
+  environment: "Miljö",
   loading: "Läser in…",
   ok: "OK",
   cancel: "Avbryt",
@@ -143,6 +145,7 @@ const sv: Texts = {
 const zh: Texts = {
   appName: "销售中心",
   sandbox: "沙盒",
+  environment: "环境",
   loading: "正在加载…",
   ok: "确定",
   cancel: "取消",
@@ -211,6 +214,7 @@ const zh: Texts = {
 const nl: Texts = {
   appName: "Verkoophub",
   sandbox: "Sandbox",
+  environment: "Omgeving",
   loading: "Laden…",
   ok: "OK",
   cancel: "Annuleren",
@@ -279,6 +283,7 @@ const nl: Texts = {
 const it: Texts = {
   appName: "Hub vendite",
   sandbox: "Sandbox",
+  environment: "Ambiente",
   loading: "Caricamento…",
   ok: "OK",
   cancel: "Annulla",
@@ -347,6 +352,7 @@ const it: Texts = {
 const pl: Texts = {
   appName: "Centrum sprzedaży",
   sandbox: "Piaskownica",
+  environment: "Środowisko",
   loading: "Ładowanie…",
   ok: "OK",
   cancel: "Anuluj",

@@ -6,7 +6,6 @@ import type { Platform } from "./platform";
 import { recordUrl } from "./platform";
 import { bareGuid, clientGuid } from "./session";
 
-const ORG_UNIQUE_NAME = "contoso-sandbox";
 const CLIENT_VERSION = "9.2.25111.00000";
 
 export function globalContext(platform: Platform): Xrm.GlobalContext {
@@ -16,7 +15,7 @@ export function globalContext(platform: Platform): Xrm.GlobalContext {
     client: { getClient: () => "Web", getClientState: () => "Online", getFormFactor: () => 1, isOffline: () => false },
     organizationSettings: {
       languageId: 1033,
-      uniqueName: ORG_UNIQUE_NAME,
+      uniqueName: session.environment.organization,
       isAutoSaveEnabled: false,
       useSkypeProtocol: false,
       defaultCountryCode: "",
@@ -42,7 +41,7 @@ export function globalContext(platform: Platform): Xrm.GlobalContext {
     getCurrentAppName: () => Promise.resolve(platform.texts.appName),
     getCurrentAppProperties: () => Promise.resolve({ appId: "", displayName: platform.texts.appName, uniqueName: "SalesHub", url: `${location.origin}/main.aspx` }),
     getOrgLcid: () => 1033,
-    getOrgUniqueName: () => ORG_UNIQUE_NAME,
+    getOrgUniqueName: () => session.environment.organization,
     getQueryStringParameters: () => Object.fromEntries(new URLSearchParams(location.search)),
     getTimeZoneOffsetMinutes: () => -new Date().getTimezoneOffset(),
     getUserId: () => userId,
