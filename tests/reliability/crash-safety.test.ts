@@ -14,7 +14,12 @@ import { mulberry32 } from "./support/random";
 const SYNCS = 200;
 const KILLS = 3;
 /** How long a restarted relay may take to finish what the crashes interrupted. */
-const CATCH_UP_MS = 20_000;
+/**
+ * How long the relays get to finish the backlog after the last restart. Not a performance bound
+ * (the figure is printed; it is some 15 s): long enough for a loaded machine, far too short for
+ * work that waits on a dead relay's 15-minute job expiry.
+ */
+const CATCH_UP_MS = 90_000;
 
 interface Outcome {
   lost: string[];
@@ -123,11 +128,11 @@ describe("crash safety: SIGKILL during 200 syncs", () => {
     expect({ lost: outcome.lost, duplicated: outcome.duplicated }).toEqual({ lost: [], duplicated: [] });
   });
 
-  // Known defect: a job cut off by the kill stays "active" until pg-boss expires it (15 minutes),
-  // and with the stately policy any newer job for the same record then makes every fetch of its
-  // queue fail, so the whole queue waits. When the relay recovers interrupted jobs at start, this
-  // test fails: make it an ordinary `it`.
-  it.failing("catches up within 20 s of the last restart", () => {
+  // A job cut off by the kill stays "active" until it expires, and with the stately policy any
+  // newer job for the same record makes every fetch of its queue fail meanwhile, so the whole
+  // queue waits. Heartbeats keep that wait to some ten seconds (then the job is retried, and the
+  // dead holder's record leases have expired too), instead of the job's whole run limit.
+  it("catches up by itself after the last restart: no work waits on a killed relay", () => {
     expect(outcome.waiting).toEqual([]);
     expect(outcome.caughtUpMs).toBeDefined();
   });

@@ -1,4 +1,5 @@
 import { openDatabase, type Database } from "../db/database";
+import { startHeartbeat } from "./heartbeat";
 import { QueueNames, startQueue, type JobAttempt, type JobQueue, type PushOpportunityJob } from "./queue";
 
 const until = async (check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> => {
@@ -81,5 +82,63 @@ describe("job queue on PGlite", () => {
       { retryCount: 0, retryLimit: 1, final: false },
       { retryCount: 1, retryLimit: 1, final: true },
     ]);
+  });
+});
+
+describe("job heartbeats on PGlite", () => {
+  let db: Database;
+  let queue: JobQueue;
+  const noop = async () => undefined;
+
+  beforeEach(async () => {
+    db = await openDatabase({});
+    queue = await startQueue(db, {
+      retryLimit: 2,
+      retryDelaySeconds: 1,
+      reconcileEveryMinutes: 0,
+      pollingIntervalSeconds: 0.5,
+      abandonAfterSeconds: 1,
+      heartbeatSeconds: 0.2,
+      sweepSeconds: 1,
+    });
+  });
+  afterEach(async () => {
+    await queue.stop();
+    await db.close();
+  });
+
+  it("leaves a live worker's job alone however long it runs", async () => {
+    const runs: JobAttempt[] = [];
+    await queue.work({
+      [QueueNames.pushOpportunity]: async (_job, attempt) => {
+        runs.push(attempt);
+        // Runs for three times as long as a job without heartbeats would count as alive, with sweeps every second.
+        await until(async () => (await db.query("select 1 from pgboss.job where state = 'active' and started_on < now() - interval '3 seconds'")).rows.length > 0);
+      },
+      [QueueNames.pullReferral]: noop,
+      [QueueNames.reconcile]: noop,
+    });
+    const id = await queue.enqueue({ queue: QueueNames.pushOpportunity, data: { opportunityId: "o-slow", reason: "webhook" } });
+    await until(async () => (await db.query<{ state: string }>("select state from pgboss.job where id = $1", [id])).rows[0]?.state === "completed");
+    expect(runs).toEqual([{ retryCount: 0, retryLimit: 2, final: false }]);
+  });
+
+  it("runs a dead worker's job again soon after its heartbeats stop", async () => {
+    const id = await queue.enqueue({ queue: QueueNames.pullReferral, data: { referralId: "r-orphan", reason: "webhook" } });
+    // A worker that took the job, beat for it, and died: what it leaves is an active job whose
+    // expiry its last beat set.
+    const [taken] = await queue.boss.fetch(QueueNames.pullReferral);
+    expect(taken.id).toBe(id);
+    const heartbeat = await startHeartbeat(db, QueueNames.pullReferral, [id!], 15 * 60, { abandonAfterSeconds: 1, heartbeatSeconds: 0.2 }, () => undefined);
+    await heartbeat.stop();
+
+    const runs: JobAttempt[] = [];
+    await queue.work({
+      [QueueNames.pushOpportunity]: noop,
+      [QueueNames.pullReferral]: async (_job, attempt) => void runs.push(attempt),
+      [QueueNames.reconcile]: noop,
+    });
+    await until(() => runs.length === 1);
+    expect(runs).toEqual([{ retryCount: 1, retryLimit: 2, final: false }]);
   });
 });

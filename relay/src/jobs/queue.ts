@@ -5,6 +5,7 @@
  */
 import PgBoss from "pg-boss";
 import type { Database } from "../db/database";
+import { startHeartbeat, type HeartbeatOptions } from "./heartbeat";
 
 export const QueueNames = {
   pushOpportunity: "push-opportunity",
@@ -34,7 +35,7 @@ export type JobPayload =
   | { queue: typeof QueueNames.pullReferral; data: PullReferralJob }
   | { queue: typeof QueueNames.reconcile; data: ReconcileJob };
 
-export interface QueueOptions {
+export interface QueueOptions extends HeartbeatOptions {
   /** Attempts after the first before a job is dead-lettered. */
   retryLimit: number;
   /** First retry delay in seconds; doubles each attempt (pg-boss back-off). */
@@ -45,6 +46,8 @@ export interface QueueOptions {
   pollingIntervalSeconds: number;
   /** Jobs a worker takes at once per queue. */
   batchSize: number;
+  /** Time between a worker's sweeps for expired jobs (a dead worker's, once their heartbeats stop). */
+  sweepSeconds: number;
 }
 
 export const defaultQueueOptions: QueueOptions = {
@@ -53,7 +56,26 @@ export const defaultQueueOptions: QueueOptions = {
   reconcileEveryMinutes: 5,
   pollingIntervalSeconds: 1,
   batchSize: 5,
+  // A crashed worker's jobs are retried 10-13 s after its last beat (plus the retry delay), when
+  // its record leases have expired too (see the state store's lease options); a live worker may
+  // miss two beats in a row before its jobs count as abandoned.
+  abandonAfterSeconds: 10,
+  heartbeatSeconds: 3,
+  sweepSeconds: 3,
 };
+
+/**
+ * The longest a run may take before pg-boss gives up on it, even with its worker alive. A push or
+ * pull makes a handful of calls in a row and each may legitimately wait out its platform's
+ * throttling: a Partner Center call up to 6 attempts of 30 s plus 120 s of back-off (5 min), a
+ * Dataverse call up to 60 s of back-off, a busy record up to 60 s for its lease. 15 minutes leaves
+ * room for a sync throttled at every step; a reconcile lists whole platforms and gets 30.
+ */
+const RUN_LIMIT_SECONDS = {
+  [QueueNames.pushOpportunity]: 15 * 60,
+  [QueueNames.pullReferral]: 15 * 60,
+  [QueueNames.reconcile]: 30 * 60,
+} as const;
 
 export interface DeadLetter {
   id: string;
@@ -113,37 +135,46 @@ export async function startQueue(
       retryLimit: settings.retryLimit,
       retryDelay: settings.retryDelaySeconds,
       retryBackoff: true,
-      expireInSeconds: 15 * 60,
+      expireInSeconds: RUN_LIMIT_SECONDS[name],
       deadLetter: QueueNames.deadLetter,
     });
   }
   // One reconcile at a time across every replica.
-  await boss.createQueue(QueueNames.reconcile, { name: QueueNames.reconcile, policy: "singleton", retryLimit: 2, retryDelay: 30, expireInSeconds: 30 * 60 });
+  await boss.createQueue(QueueNames.reconcile, { name: QueueNames.reconcile, policy: "singleton", retryLimit: 2, retryDelay: 30, expireInSeconds: RUN_LIMIT_SECONDS[QueueNames.reconcile] });
   if (settings.reconcileEveryMinutes > 0) {
     await boss.schedule(QueueNames.reconcile, `*/${settings.reconcileEveryMinutes} * * * *`, { reason: "schedule" });
   } else {
     await boss.unschedule(QueueNames.reconcile);
   }
 
+  let sweep: NodeJS.Timeout | undefined;
   const queue: JobQueue = {
     boss,
     enqueue: (job) => boss.send(job.queue, job.data as object, { singletonKey: recordKey(job) }),
     async work(handlers) {
+      // pg-boss's own maintenance also expires jobs, but only every two minutes or so: too late
+      // for a crashed replica's jobs, and its archiving is not worth running that often.
+      sweep = setInterval(() => void boss.expire().catch(onError), settings.sweepSeconds * 1000);
       const workOptions = { batchSize: settings.batchSize, pollingIntervalSeconds: settings.pollingIntervalSeconds, includeMetadata: true as const };
       for (const name of [QueueNames.pushOpportunity, QueueNames.pullReferral, QueueNames.reconcile] as const) {
         const handler = handlers[name] as (data: unknown, attempt: JobAttempt) => Promise<void>;
         // A job that throws is failed alone, so one bad record never fails the rest of its batch.
         await boss.work(name, workOptions, async (jobs) => {
-          const outcomes = await Promise.allSettled(
-            jobs.map((job) => handler(job.data, { retryCount: job.retryCount, retryLimit: job.retryLimit, final: job.retryCount >= job.retryLimit })),
-          );
-          await Promise.all(
-            outcomes.map((outcome, i) =>
-              outcome.status === "fulfilled"
-                ? boss.complete(name, jobs[i].id)
-                : boss.fail(name, jobs[i].id, { message: describe(outcome.reason) }),
-            ),
-          );
+          const heartbeat = await startHeartbeat(db, name, jobs.map((job) => job.id), RUN_LIMIT_SECONDS[name], settings, onError);
+          try {
+            const outcomes = await Promise.allSettled(
+              jobs.map((job) => handler(job.data, { retryCount: job.retryCount, retryLimit: job.retryLimit, final: job.retryCount >= job.retryLimit })),
+            );
+            await Promise.all(
+              outcomes.map((outcome, i) =>
+                outcome.status === "fulfilled"
+                  ? boss.complete(name, jobs[i].id)
+                  : boss.fail(name, jobs[i].id, { message: describe(outcome.reason) }),
+              ),
+            );
+          } finally {
+            await heartbeat.stop();
+          }
         });
       }
     },
@@ -169,6 +200,7 @@ export async function startQueue(
       return true;
     },
     async stop() {
+      clearInterval(sweep);
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };

@@ -7,7 +7,7 @@ import { migrate } from "./migrations";
 import { StateStore, defaultLeaseOptions, type LeaseOptions } from "./state-store";
 
 export { migrate, migrations, STATE_SCHEMA } from "./migrations";
-export { StateStore, RecordBusyError, defaultLeaseOptions } from "./state-store";
+export { StateStore, RecordBusyError, LeaseLostError, defaultLeaseOptions } from "./state-store";
 export type { CreateIntent, CrmTable, LeaseOptions, Link } from "./state-store";
 
 /** Migrates the schema, then returns the store. */

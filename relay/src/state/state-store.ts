@@ -7,6 +7,7 @@
  * - watermarks: how far the reconcile sweep has read each side;
  * - leases: one sync per record at a time, across jobs, inline syncs and replicas.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { SyncProjection } from "@cosell/core";
 import type { Queryable } from "../db/database";
@@ -54,21 +55,61 @@ export class RecordBusyError extends Error {
   }
 }
 
+/**
+ * A sync's lease ran out under it (renewals failed or came too late) or another holder has it now:
+ * the record may be in someone else's hands, so this run stops instead of writing on.
+ */
+export class LeaseLostError extends Error {
+  constructor(readonly recordKey: string) {
+    super(`The lease on ${recordKey} was lost while its sync ran; the sync stopped and will be retried.`);
+    this.name = "LeaseLostError";
+  }
+}
+
 export interface LeaseOptions {
-  /** How long a lease lasts if its holder dies without releasing it. */
+  /**
+   * How long a lease lasts without renewal: how soon a crashed holder's records are free again.
+   * A live holder renews every `renewMs`, so this does not bound how long a sync may take.
+   */
   ttlMs: number;
+  /** How often a live holder renews; well under the TTL so one slow renewal does not lose the lease. */
+  renewMs: number;
   /** How long to wait for a busy record before giving up with RecordBusyError. */
   waitMs: number;
   pollMs: number;
 }
 
-export const defaultLeaseOptions: LeaseOptions = { ttlMs: 5 * 60_000, waitMs: 60_000, pollMs: 100 };
+/**
+ * A crashed holder's records are free 7-10 s after its last renewal, by the time its jobs are
+ * retried (see the job queue's heartbeats). A live holder loses a lease only when two renewals in
+ * a row fail or come late, e.g. while the database is unreachable, and then stops (LeaseLostError).
+ */
+export const defaultLeaseOptions: LeaseOptions = { ttlMs: 10_000, renewMs: 3_000, waitMs: 60_000, pollMs: 100 };
+
+/** The leases of one `withLeases` call, seen by the code it runs; a nested call also answers for its caller's. */
+interface LeaseScope {
+  keys: string[];
+  /** Local clock time until which the leases are surely still ours (last renewal sent + TTL). */
+  validUntil: number;
+  lost?: LeaseLostError;
+  parent?: LeaseScope;
+}
+
+/** The scope's loss, recorded first if its leases outlived their last renewal. */
+function lostLease(scope: LeaseScope): LeaseLostError | undefined {
+  if (!scope.lost && Date.now() >= scope.validUntil) scope.lost = new LeaseLostError(scope.keys.join(", "));
+  return scope.lost;
+}
 
 export class StateStore {
+  private readonly scopes = new AsyncLocalStorage<LeaseScope>();
+
   constructor(
     private readonly db: Queryable & { transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> },
     private readonly leaseOptions: LeaseOptions = defaultLeaseOptions,
-  ) {}
+  ) {
+    if (leaseOptions.renewMs >= leaseOptions.ttlMs) throw new RangeError(`Leases must be renewed (every ${leaseOptions.renewMs} ms) before they expire (${leaseOptions.ttlMs} ms).`);
+  }
 
   // ---- links -----------------------------------------------------------------------------------
 
@@ -87,6 +128,7 @@ export class StateStore {
    * one referral: an older link of the same record is replaced.
    */
   async saveLink(link: { referralId: string; crmTable: CrmTable; crmId: string; projection?: SyncProjection }): Promise<void> {
+    this.assertLeasesHeld();
     await this.db.transaction(async (tx) => {
       await tx.query("delete from cosell.link where crm_table = $1 and crm_id = $2 and referral_id <> $3", [link.crmTable, key(link.crmId), key(link.referralId)]);
       await tx.query(
@@ -105,6 +147,7 @@ export class StateStore {
    * an earlier attempt got this far: that attempt may have created the referral already.
    */
   async beginCreate(opportunityId: string): Promise<CreateIntent & { fresh: boolean }> {
+    this.assertLeasesHeld();
     const inserted = await this.db.query<{ started_at: Date | string }>(
       "insert into cosell.create_intent (opportunity_id) values ($1) on conflict (opportunity_id) do nothing returning started_at",
       [key(opportunityId)],
@@ -156,27 +199,93 @@ export class StateStore {
 
   /**
    * Runs `work` while holding the records' leases, taken in the given order. Waits while another
-   * holder has one; a lease whose holder died expires after the TTL.
+   * holder has one. The leases taken are renewed until `work` is done; one whose holder died
+   * expires after the TTL. Once a lease is found lost, the port calls and link writes `work` still
+   * makes throw LeaseLostError (see `assertLeasesHeld`), and so does this call when `work` is done.
    */
   async withLeases<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
     const holder = randomUUID();
-    const taken: string[] = [];
+    const scope: LeaseScope = { keys: [], validUntil: Number.POSITIVE_INFINITY, parent: this.scopes.getStore() };
+    let renewal: { stop(): Promise<void> } | undefined;
     try {
       for (const recordKey of [...new Set(keys.map(key))]) {
-        await this.acquire(recordKey, holder);
-        taken.push(recordKey);
+        const sent = await this.acquire(recordKey, holder);
+        scope.keys.push(recordKey);
+        // Renewing starts with the first lease: the next ones may take a while to get.
+        if (!renewal) {
+          scope.validUntil = sent + this.leaseOptions.ttlMs;
+          renewal = this.keepRenewing(scope, holder);
+        }
       }
-      return await work();
+      const result = await this.scopes.run(scope, work);
+      // A renewal still under way may yet find a lease lost.
+      await renewal?.stop();
+      const lost = lostLease(scope);
+      if (lost) throw lost;
+      return result;
     } finally {
-      for (const recordKey of taken.reverse()) {
+      await renewal?.stop();
+      for (const recordKey of [...scope.keys].reverse()) {
         await this.db.query("delete from cosell.lease where key = $1 and holder = $2", [recordKey, holder]);
       }
     }
   }
 
-  private async acquire(recordKey: string, holder: string): Promise<void> {
+  /**
+   * Throws LeaseLostError when the code calling it runs under a lease (at any nesting depth) that
+   * is lost or no longer surely held; outside `withLeases` it does nothing.
+   */
+  assertLeasesHeld(): void {
+    for (let scope = this.scopes.getStore(); scope; scope = scope.parent) {
+      const lost = lostLease(scope);
+      if (lost) throw lost;
+    }
+  }
+
+  /** Renews the scope's leases every `renewMs` until stopped or lost. */
+  private keepRenewing(scope: LeaseScope, holder: string): { stop(): Promise<void> } {
+    const { ttlMs, renewMs } = this.leaseOptions;
+    let timer: NodeJS.Timeout | undefined;
+    let renewing: Promise<void> = Promise.resolve();
+    let stopped = false;
+    const renew = async (): Promise<void> => {
+      const sent = Date.now();
+      const keys = [...scope.keys];
+      try {
+        const { rows } = await this.db.query<{ key: string }>(
+          "update cosell.lease set expires_at = now() + make_interval(secs => $3) where key = any($1) and holder = $2 returning key",
+          [keys, holder, ttlMs / 1000],
+        );
+        const kept = new Set(rows.map((row) => row.key));
+        const gone = keys.find((recordKey) => !kept.has(recordKey));
+        if (gone) scope.lost ??= new LeaseLostError(gone);
+        // Leases taken since the renewal was sent expire later still, so `sent` bounds them all.
+        else scope.validUntil = sent + ttlMs;
+      } catch {
+        // A renewal that failed (database unreachable) has not lost the lease yet: it still holds
+        // until `validUntil`, and the next renewal may get through before then.
+      }
+      lostLease(scope);
+      schedule();
+    };
+    const schedule = (): void => {
+      if (!stopped && !scope.lost) timer = setTimeout(() => (renewing = renew()), renewMs);
+    };
+    schedule();
+    return {
+      async stop() {
+        stopped = true;
+        clearTimeout(timer);
+        await renewing;
+      },
+    };
+  }
+
+  /** Takes the lease; returns when the successful attempt was sent, the earliest its expiry can count from. */
+  private async acquire(recordKey: string, holder: string): Promise<number> {
     const started = Date.now();
     for (;;) {
+      const attempt = Date.now();
       const { rows } = await this.db.query(
         `insert into cosell.lease (key, holder, expires_at) values ($1, $2, now() + make_interval(secs => $3))
          on conflict (key) do update set holder = excluded.holder, expires_at = excluded.expires_at
@@ -184,7 +293,7 @@ export class StateStore {
          returning holder`,
         [recordKey, holder, this.leaseOptions.ttlMs / 1000],
       );
-      if (rows.length > 0) return;
+      if (rows.length > 0) return attempt;
       const waited = Date.now() - started;
       if (waited >= this.leaseOptions.waitMs) throw new RecordBusyError(recordKey, waited);
       await new Promise((resolve) => setTimeout(resolve, this.leaseOptions.pollMs));

@@ -18,6 +18,7 @@ import type { StateStore } from "../state";
 import { cachedConfig } from "./config-source";
 import { receiveAsLead, receiveAsOpportunity } from "./incoming";
 import { acceptReferralOfLead, declineReferralOfLead, mappedLeadColumns, syncLeadLink } from "./leads";
+import { guardedByLeases } from "./lease-guard";
 import { syncOpportunityLink } from "./link-sync";
 import { engineMessage } from "./messages";
 import { recordOutcome } from "./outcome";
@@ -73,8 +74,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const state: StateStore = deps.state;
 
   const runtime = (dv: DataversePort, syncConfig: SyncConfig, lcid: number): Runtime => ({
-    pc: deps.partnerCenter,
-    dv,
+    pc: guardedByLeases(deps.partnerCenter, state),
+    dv: guardedByLeases(dv, state),
     state,
     config: syncConfig,
     lcid,
