@@ -22,6 +22,7 @@ import { createMetrics, type RelayMetrics } from "./observability/metrics";
 import type { PartnerCenterClient } from "./partner-center/client";
 import { openStateStore, type StateStore } from "./state";
 import { createSyncEngine, dataversePort, partnerCenterPort, type SyncEngine } from "./sync";
+import { isLoopbackHost } from "./webhooks/certificate-store";
 import { createWebhookVerifier } from "./webhooks/verifier";
 import { PARTNER_CENTER_HOOK_PATH } from "./webhooks/fastify";
 
@@ -90,9 +91,12 @@ export async function createRelay(config: RelayConfig, dependencies: RelayDepend
       inbox,
       partnerCenterVerifier: createWebhookVerifier({
         trustedHosts: config.partnerCenter.certificateHosts,
-        // Only matters when an operator trusts a loopback host (a local emulator); Microsoft's host is https.
-        allowHttpForLoopback: true,
+        // Only for an operator who trusts a loopback certificate host (a local emulator): plain http
+        // there, and its issuing certificates from loopback. Microsoft's hosts never need either.
+        allowHttpForLoopback: config.partnerCenter.certificateHosts.some(isLoopbackHost),
         subjectCommonName: config.partnerCenter.certificateSubject,
+        trustedRoots: config.partnerCenter.certificateRoots,
+        issuerHosts: config.partnerCenter.issuerCertificateHosts,
       }),
       dataverseWebhook: config.dataverseWebhook,
       referralForLead: async (leadId) => (await state.linkByCrm("lead", leadId))?.referralId,

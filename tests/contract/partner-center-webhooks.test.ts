@@ -15,6 +15,13 @@ async function fetchCertificate(url: string): Promise<X509Certificate> {
   return new X509Certificate(Buffer.from(await response.arrayBuffer()));
 }
 
+/** The "CA Issuers" URI of Authority Information Access: where a receiver downloads the issuer (§4.4 step 3). */
+function caIssuers(certificate: X509Certificate): string {
+  const uri = /CA Issuers - URI:(\S+)/.exec(certificate.infoAccess ?? "")?.[1];
+  expect(uri).toBeDefined();
+  return uri!;
+}
+
 describe("§7.14 registration", () => {
   let pc: PartnerCenterEmulator;
   let hooks: Client;
@@ -239,12 +246,33 @@ describe("§7.17 signing", () => {
       const certificate = await fetchCertificate(certificateUrl);
       expect(certificate.subject).toContain("CN=pcnotifications-dispatch.microsoft.com");
       expect(certificate.issuer).toContain("O=Microsoft Corporation");
-      const root = await fetchCertificate(`${pc.url}/cert/root.cer`);
-      expect(certificate.checkIssued(root) && certificate.verify(root.publicKey)).toBe(true);
+      // §4.4 step 3: the leaf → issuing CA → root chain, each issuer found through AIA on the emulator.
+      const issuing = await fetchCertificate(caIssuers(certificate));
+      expect(certificate.checkIssued(issuing) && certificate.verify(issuing.publicKey)).toBe(true);
+      const root = await fetchCertificate(caIssuers(issuing));
+      expect(issuing.checkIssued(root) && issuing.verify(root.publicKey)).toBe(true);
+      expect([certificate.ca, issuing.ca, root.ca]).toEqual([false, true, true]);
+      expect(root.subject).toContain("O=Microsoft Corporation");
+      const trusted = await fetch(`${pc.url}/cert/root.pem`);
+      expect(new X509Certificate(await trusted.text()).fingerprint256).toBe(root.fingerprint256);
       const signature = Buffer.from(authorization.split(" ")[1], "base64");
       expect(createVerify("RSA-SHA256").update(call.raw).verify(createPublicKey(certificate.publicKey.export({ type: "spki", format: "pem" })), signature)).toBe(true);
       const altered = Buffer.from(call.raw.toString("utf8").replace("referral-created", "referral-updated"));
       expect(createVerify("RSA-SHA256").update(altered).verify(certificate.publicKey, signature)).toBe(false);
+    } finally {
+      await pc.stop();
+    }
+  });
+
+  it("rotates to a new leaf key under the same root, which stays the root to trust", async () => {
+    const pc = await emulator();
+    try {
+      const before = await fetchCertificate(pc.certificateUrl);
+      pc.rotateSigning();
+      const after = await fetchCertificate(pc.certificateUrl);
+      expect(after.publicKey.export({ type: "spki", format: "pem" })).not.toBe(before.publicKey.export({ type: "spki", format: "pem" }));
+      const root = await fetchCertificate(caIssuers(await fetchCertificate(caIssuers(after))));
+      expect(new X509Certificate(pc.rootCertificatePem).fingerprint256).toBe(root.fingerprint256);
     } finally {
       await pc.stop();
     }

@@ -10,7 +10,7 @@ describe("cosell-relay webhooks against the emulator", () => {
 
   beforeEach(async () => {
     h = await startHarness({ webhooks: { retryIntervalMs: 10, maxAttempts: 3 } });
-    relay = await startTestRelay(h.emulator.url);
+    relay = await startTestRelay(h.emulator);
     out = [];
     err = [];
   });
@@ -75,7 +75,7 @@ describe("cosell-relay webhooks against the emulator", () => {
 
   it("prints every failed attempt and exits non-zero when the relay rejects the test event", async () => {
     await relay.stop();
-    relay = await startTestRelay(h.emulator.url, { trustedHosts: ["3psostorageacct.blob.core.windows.net"] });
+    relay = await startTestRelay(h.emulator, { trustedHosts: ["3psostorageacct.blob.core.windows.net"] });
     expect(await cli("register")).toBe(0);
     out = [];
     expect(await cli("test", "--interval", "0.05", "--timeout", "10")).toBe(1);

@@ -1,5 +1,5 @@
 import { referralIdFromResourceUri } from "@cosell/core";
-import { createSigningIdentity } from "../../emulators/partner-center/src";
+import { createSigningAuthority } from "../../emulators/partner-center/src";
 import { coSellReferral, startHarness, type Harness } from "./partner-center-harness";
 import { startTestRelay, type TestRelay } from "./partner-center-relay";
 
@@ -18,7 +18,7 @@ describe("Partner Center webhooks into the relay's verifier", () => {
   });
 
   it("accepts signed events in the Authorization header and in x-ms-signature", async () => {
-    relay = await startTestRelay(h.emulator.url, { subjectCommonName: "pcnotifications-dispatch.microsoft.com" });
+    relay = await startTestRelay(h.emulator, { subjectCommonName: "pcnotifications-dispatch.microsoft.com" });
     await h.client.webhooks.register({ webhookUrl: relay.hookUrl, webhookEvents: RELAY_EVENTS });
     const created = await h.client.referrals.create(coSellReferral());
     await h.emulator.deliveries.idle();
@@ -37,7 +37,7 @@ describe("Partner Center webhooks into the relay's verifier", () => {
 
   it("turns away a delivery signed by a certificate whose issuer is not Microsoft", async () => {
     h.emulator.rotateSigning({ issuer: "foreign" });
-    relay = await startTestRelay(h.emulator.url);
+    relay = await startTestRelay(h.emulator);
     await h.client.webhooks.register({ webhookUrl: relay.hookUrl, webhookEvents: RELAY_EVENTS });
     await h.client.referrals.create(coSellReferral());
     await h.emulator.deliveries.idle();
@@ -49,8 +49,21 @@ describe("Partner Center webhooks into the relay's verifier", () => {
     expect(JSON.parse(delivery.attempts[0].message)).toMatchObject({ reason: "untrusted-issuer" });
   });
 
+  it("turns away a delivery whose certificate chains to a Microsoft-named root the relay does not trust", async () => {
+    h.emulator.rotateSigning({ authority: createSigningAuthority() });
+    relay = await startTestRelay(h.emulator);
+    await h.client.webhooks.register({ webhookUrl: relay.hookUrl, webhookEvents: RELAY_EVENTS });
+    await h.client.referrals.create(coSellReferral());
+    await h.emulator.deliveries.idle();
+
+    expect(relay.received).toEqual([]);
+    const [delivery] = h.emulator.deliveries.list();
+    expect(delivery.state).toBe("parked");
+    expect(JSON.parse(delivery.attempts[0].message)).toMatchObject({ reason: "untrusted-certificate-chain", detail: expect.stringContaining("not a trusted root") });
+  });
+
   it("turns away a certificate URL on a host the relay does not trust", async () => {
-    relay = await startTestRelay(h.emulator.url, { trustedHosts: ["3psostorageacct.blob.core.windows.net"] });
+    relay = await startTestRelay(h.emulator, { trustedHosts: ["3psostorageacct.blob.core.windows.net"] });
     await h.client.webhooks.register({ webhookUrl: relay.hookUrl, webhookEvents: RELAY_EVENTS });
     await h.client.referrals.create(coSellReferral());
     await h.emulator.deliveries.idle();
@@ -63,7 +76,7 @@ describe("Partner Center webhooks into the relay's verifier", () => {
     let headers: Record<string, string>;
 
     beforeEach(async () => {
-      relay = await startTestRelay(h.emulator.url);
+      relay = await startTestRelay(h.emulator);
       await h.client.webhooks.register({ webhookUrl: relay.hookUrl, webhookEvents: RELAY_EVENTS });
       await h.client.referrals.create(coSellReferral());
       await h.emulator.deliveries.idle();
@@ -88,7 +101,7 @@ describe("Partner Center webhooks into the relay's verifier", () => {
 
     it.each([
       ["no signature", (hd: Record<string, string>) => ({ ...hd, authorization: "" }), (b: Buffer) => b, "missing-signature"],
-      ["a signature from another key", (hd: Record<string, string>, b: Buffer) => ({ ...hd, authorization: `Signature ${createSigningIdentity().sign(b)}` }), (b: Buffer) => b, "bad-signature"],
+      ["a signature from another key", (hd: Record<string, string>, b: Buffer) => ({ ...hd, authorization: `Signature ${createSigningAuthority().issue(h.emulator.url).sign(b)}` }), (b: Buffer) => b, "bad-signature"],
       ["a body altered by one byte", (hd: Record<string, string>) => hd, (b: Buffer) => Buffer.concat([b.subarray(0, -2), Buffer.from(" "), b.subarray(-1)]), "bad-signature"],
       ["an unsupported algorithm", (hd: Record<string, string>) => ({ ...hd, "x-ms-signature-algorithm": "rsa-sha512" }), (b: Buffer) => b, "unsupported-algorithm"],
       ["a certificate URL on a foreign host", (hd: Record<string, string>) => ({ ...hd, "x-ms-certificate-url": "https://certs.attacker.example/cert.cer" }), (b: Buffer) => b, "untrusted-certificate-url"],

@@ -4,7 +4,7 @@
  * service endpoint posts to it, sellers call its API with tokens the stand-in issues. Everything
  * listens on 127.0.0.1, port 0.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createTestIdentity, type TestIdentity } from "../../emulators/identity/src";
@@ -54,6 +54,9 @@ export async function startRelayEnvironment(): Promise<RelayEnvironment> {
   dataverse.seed.currencies();
   const partnerCenter = await startPartnerCenterEmulator({ identity, webhooks: { retryIntervalMs: 200 } });
   const dataDir = mkdtempSync(path.join(tmpdir(), "relay-it-"));
+  // The emulator's test root stands in for Microsoft's, which the relay trusts by default.
+  const certificateRoot = path.join(dataDir, "partner-center-root.pem");
+  writeFileSync(certificateRoot, partnerCenter.rootCertificatePem);
 
   const env: NodeJS.ProcessEnv = {
     COSELL_HOST: "127.0.0.1",
@@ -62,6 +65,7 @@ export async function startRelayEnvironment(): Promise<RelayEnvironment> {
     COSELL_LOG_LEVEL: "warn",
     COSELL_PARTNER_CENTER_URL: partnerCenter.url,
     COSELL_PC_CERTIFICATE_HOSTS: new URL(partnerCenter.url).host,
+    COSELL_PC_CERTIFICATE_ROOTS: certificateRoot,
     COSELL_DATAVERSE_URL: dataverse.environmentUrl,
     COSELL_DATAVERSE_TENANT_ID: identity.tenantId,
     COSELL_DATAVERSE_CLIENT_ID: RELAY_APP.clientId,

@@ -5,7 +5,7 @@
  * content types, huge and unreadable bodies, unknown events and replays.
  */
 import { createTestIdentity } from "../../emulators/identity/src";
-import { createSigningIdentity } from "../../emulators/partner-center/src";
+import { createSigningAuthority } from "../../emulators/partner-center/src";
 import { API_APP_ID, SELLER, startEnvironment, until, WEBHOOK_HEADER, type Environment } from "./support/environment";
 import { microsoftSendsReferral, prepareSeller, referralsOfOpportunity, shareCoSellOpportunity } from "./support/deals";
 
@@ -81,7 +81,7 @@ describe("forged and malformed webhooks against the relay's HTTP server", () => 
       [
         "signed by an attacker's own key",
         () => {
-          const attacker = createSigningIdentity();
+          const attacker = createSigningAuthority().issue(env.partnerCenter.url);
           const body = event("referral-updated", referralId);
           return { body, headers: signedHeaders(body, { authorization: `Signature ${attacker.sign(body)}` }) };
         },
@@ -231,7 +231,7 @@ describe("forged and malformed webhooks against the relay's HTTP server", () => 
     });
   });
 
-  describe("Partner Center: the issuer (last, as it replaces the emulator's signing key)", () => {
+  describe("Partner Center: the issuer and the chain (last, as they replace the emulator's signing key)", () => {
     it("refuses a delivery signed by a certificate from an issuer other than Microsoft", async () => {
       env.partnerCenter.rotateSigning({ issuer: "foreign" });
       try {
@@ -243,6 +243,24 @@ describe("forged and malformed webhooks against the relay's HTTP server", () => 
         expect(answer.status).toBe(401);
         expect(JSON.parse(answer.text)).toMatchObject({ reason: "untrusted-issuer" });
         expect((await jobCount()) - before).toBe(0);
+      } finally {
+        env.partnerCenter.rotateSigning();
+      }
+    });
+
+    it("refuses a delivery whose certificate chains to a root named like Microsoft's that it does not trust", async () => {
+      // Every name says O=Microsoft Corporation and the emulator serves the whole chain through AIA,
+      // but the root is a throw-away one, not the root the relay was given (§4.4 step 3).
+      env.partnerCenter.rotateSigning({ authority: createSigningAuthority() });
+      try {
+        const before = await jobCount();
+        const body = event("referral-updated", referralId);
+        const answer = await post(PC_HOOK, body, signedHeaders(body, { "x-ms-certificate-url": `${env.partnerCenter.certificateUrl}?rotation=2` }));
+        expect(answer.status).toBe(401);
+        expect(JSON.parse(answer.text)).toMatchObject({ reason: "untrusted-certificate-chain" });
+        const queued = (await jobCount()) - before;
+        figures.jobsFromForged += queued;
+        expect(queued).toBe(0);
       } finally {
         env.partnerCenter.rotateSigning();
       }

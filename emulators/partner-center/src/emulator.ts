@@ -24,7 +24,7 @@ import { WebhookDispatcher, type Delivery, type DeliveryAttempt, type DeliveryOp
 import { referralEvent, type ReferralEventName } from "./webhooks/events";
 import type { WebhookRegistration } from "./webhooks/registration";
 import { WEBHOOKS_PATH, webhookRoutes } from "./webhooks/routes";
-import { createSigningIdentity, DISPATCH_SUBJECT, sharedSigningIdentity, type SigningIdentity, type SigningOptions } from "./webhooks/signing";
+import { DISPATCH_SUBJECT, ISSUING_CA_PATH, ROOT_CA_PATH, sharedSigningAuthority, type SigningIdentity, type SigningOptions } from "./webhooks/signing";
 import { ValidationEvents } from "./webhooks/validation-events";
 
 export interface PartnerCenterEmulatorOptions {
@@ -41,7 +41,7 @@ export interface PartnerCenterEmulatorOptions {
   /** A clock to share, or where a new one starts (default: real time). */
   clock?: EmulatorClock | { start: Date | string };
   webhooks?: DeliveryOptions & {
-    /** Issuer of the signing certificate: "microsoft" (default) or "foreign". */
+    /** Issuer of the signing certificates: "microsoft" (default), "foreign", or an authority of the test's own. */
     signing?: SigningOptions;
     /** Host name put in X-MS-Certificate-Url instead of the emulator's (e.g. "localhost"), to test host pinning. */
     certificateHost?: string;
@@ -69,6 +69,12 @@ export interface PartnerCenterEmulator {
   webhooksUrl: string;
   /** What deliveries put in X-MS-Certificate-Url. */
   certificateUrl: string;
+  /**
+   * The emulator's Microsoft test root (PEM), served at `/cert/root.pem`: what a receiver configured
+   * for this emulator trusts, as a real one trusts Microsoft's root. The same for every emulator in a
+   * process, and across `rotateSigning()`.
+   */
+  rootCertificatePem: string;
   audiences: { referrals: string; webhooks: string };
   partner: PartnerProfile;
   identity: TestIdentity;
@@ -87,7 +93,10 @@ export interface PartnerCenterEmulator {
     onAttempt(listener: (delivery: Delivery, attempt: DeliveryAttempt) => void): () => void;
   };
   signing: SigningIdentity;
-  /** Replaces the signing certificate, e.g. with a foreign issuer, for the next deliveries. */
+  /**
+   * A new leaf key and certificate for the next deliveries, under the Microsoft test root unless
+   * `options` name a foreign issuer or another authority (a chain the receiver does not trust).
+   */
   rotateSigning(options?: SigningOptions): SigningIdentity;
   registration(): WebhookRegistration | undefined;
   referrals: {
@@ -129,7 +138,11 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
     locations: options.partner?.locations?.length ? options.partner.locations : [{ id: "01e2abcd-52b0-4af3-a3ae-1fd1530b3563", name: "Contoso Company (Redmond)" }],
   };
   const faults = new FaultController(options.faults, options.random);
-  let signing = sharedSigningIdentity(options.webhooks?.signing);
+  const authorityFor = (signingOptions: SigningOptions = {}) => signingOptions.authority ?? sharedSigningAuthority(signingOptions.issuer);
+  // Issued right after listen, before any request or delivery: the certificates name the routes
+  // (on this emulator's address) that serve their issuers.
+  let signing!: SigningIdentity;
+  const currentSigning = () => signing;
   let base = "";
   const certificatePath = `/cert/${DISPATCH_SUBJECT}.cer`;
   const certificateUrl = () => {
@@ -149,9 +162,9 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
     users: new UserDirectory(restore?.users ?? options.users ?? DEFAULT_USERS),
     faults,
     counters: new RequestCounters(),
-    dispatcher: new WebhookDispatcher(() => signing, certificateUrl, faults, options.webhooks),
+    dispatcher: new WebhookDispatcher(currentSigning, certificateUrl, faults, options.webhooks),
     validationEvents: new ValidationEvents(clock, partner.partnerId),
-    signing: () => signing,
+    signing: currentSigning,
     registration: restore?.registration ? { current: structuredClone(restore.registration) } : {},
     resourceBaseUrl: options.resourceBaseUrl ?? "https://api.partnercenter.microsoft.com",
     urls: () => ({ base, referrals: `${base}${REFERRALS_PATH}`, webhooks: `${base}${WEBHOOKS_PATH}`, certificate: certificateUrl() }),
@@ -169,12 +182,15 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
   await app.register(referralRoutes(ctx), { prefix: REFERRALS_PATH });
   await app.register(webhookRoutes(ctx), { prefix: WEBHOOKS_PATH });
   app.get(certificatePath, async (_request, reply) => reply.type("application/pkix-cert").send(signing.certificateDer));
-  app.get("/cert/root.cer", async (_request, reply) => reply.type("application/pkix-cert").send(signing.caCertificateDer));
+  app.get(ISSUING_CA_PATH, async (_request, reply) => reply.type("application/pkix-cert").send(signing.issuingCertificateDer));
+  app.get(ROOT_CA_PATH, async (_request, reply) => reply.type("application/pkix-cert").send(signing.rootCertificateDer));
+  app.get("/cert/root.pem", async (_request, reply) => reply.type("application/x-pem-file").send(sharedSigningAuthority().rootCertificatePem));
   await app.register(controlRoutes(ctx, microsoft), { prefix: "/_emulator" });
   app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(PAGE_HTML));
 
   base = await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 });
   if (ownIdentity) identity.baseUrl = base;
+  signing = authorityFor(options.webhooks?.signing).issue(base);
 
   return {
     url: base,
@@ -183,6 +199,7 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
     get certificateUrl() {
       return certificateUrl();
     },
+    rootCertificatePem: sharedSigningAuthority().rootCertificatePem,
     audiences: { referrals: REFERRALS_AUDIENCE, webhooks: WEBHOOKS_AUDIENCE },
     partner,
     identity,
@@ -202,7 +219,7 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
       return signing;
     },
     rotateSigning(signingOptions) {
-      signing = createSigningIdentity(signingOptions);
+      signing = authorityFor(signingOptions).issue(base, { newKey: true });
       return signing;
     },
     registration: () => ctx.registration.current,

@@ -26,5 +26,5 @@ export { SUPPORTED_EVENTS, REFERRAL_EVENTS } from "./webhooks/events";
 export type { EventBody } from "./webhooks/events";
 export type { WebhookRegistration } from "./webhooks/registration";
 export { WEBHOOKS_PATH } from "./webhooks/routes";
-export { createSigningIdentity, DISPATCH_SUBJECT } from "./webhooks/signing";
-export type { SigningIdentity, SigningOptions } from "./webhooks/signing";
+export { createSigningAuthority, DISPATCH_SUBJECT, ISSUING_CA_PATH, ROOT_CA_PATH } from "./webhooks/signing";
+export type { IssuerKind, SigningAuthority, SigningIdentity, SigningOptions } from "./webhooks/signing";

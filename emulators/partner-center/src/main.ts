@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     `  Webhooks API         ${pc.webhooksUrl}                (audience ${pc.audiences.webhooks})`,
     `  Token issuer         ${pc.identity.issuer}`,
     `  Signing certificate  ${pc.certificateUrl}`,
+    `  Root to trust        ${pc.url}/cert/root.pem   (a relay: COSELL_PC_CERTIFICATE_ROOTS=<that file>)`,
     "",
     "Seeded Partner Center users:",
     ...pc.users.list().map((u) => `  ${u.upn.padEnd(28)} ${u.role}${u.locations === "all" ? " (all locations)" : ` (${(u.locations ?? []).join(", ")})`}`),

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { issue, selfSigned } from "../webhooks/pki.test-support";
 import { ConfigError, loadConfig, requireSections } from "./index";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -35,6 +36,7 @@ describe("relay configuration", () => {
         webhooksApiUrl: "https://api.partnercenter.microsoft.com",
         certificateHosts: ["3psostorageacct.blob.core.windows.net"],
         certificateSubject: "pcnotifications-dispatch.microsoft.com",
+        issuerCertificateHosts: ["www.microsoft.com", "3psostorageacct.blob.core.windows.net"],
       },
       queue: { retryLimit: 8, retryDelaySeconds: 5, reconcileEveryMinutes: 5 },
       sync: { inlineBudgetMs: 15_000 },
@@ -42,6 +44,26 @@ describe("relay configuration", () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.dataverse).toBeUndefined();
     expect(config.api).toBeUndefined();
+    // Only Microsoft's roots from Node's CA bundle, e.g. the RSA root Microsoft's PKI chains to.
+    const roots = config.partnerCenter.certificateRoots.map((root) => root.subject);
+    expect(roots).toContain("C=US\nO=Microsoft Corporation\nCN=Microsoft RSA Root Certificate Authority 2017");
+    expect(roots.every((subject) => subject.includes("O=Microsoft Corporation"))).toBe(true);
+  });
+
+  it("reads the trusted roots from PEM files at start, and says which file is unusable and why", () => {
+    const first = selfSigned({ commonName: "Emulator Root", ca: true });
+    const second = selfSigned({ commonName: "Second Root", ca: true });
+    const bundle = writeJson("roots.pem", `${first.pem}\n${second.pem}`);
+    const config = loadConfig({ env: { COSELL_PC_CERTIFICATE_ROOTS: bundle, COSELL_PC_ISSUER_CERTIFICATE_HOSTS: "PKI.Contoso.example,127.0.0.1:4010" } });
+    expect(config.partnerCenter.certificateRoots.map((root) => root.fingerprint256)).toEqual([first.x509.fingerprint256, second.x509.fingerprint256]);
+    expect(config.partnerCenter.issuerCertificateHosts).toEqual(["pki.contoso.example", "127.0.0.1:4010"]);
+
+    const missing = problems(() => loadConfig({ env: { COSELL_PC_CERTIFICATE_ROOTS: "/nonexistent/root.pem" } }));
+    expect(missing).toContain("COSELL_PC_CERTIFICATE_ROOTS (config file: partnerCenter.certificateRoots) cannot be used: cannot read /nonexistent/root.pem (no such file)");
+    const notPem = writeJson("root.pem", "not a certificate");
+    expect(problems(() => loadConfig({ env: { COSELL_PC_CERTIFICATE_ROOTS: notPem } }))).toContain(`${notPem} holds no PEM certificate`);
+    const leaf = writeJson("leaf.pem", issue(first, { commonName: "pcnotifications-dispatch.microsoft.com" }).pem);
+    expect(problems(() => loadConfig({ env: { COSELL_PC_CERTIFICATE_ROOTS: leaf } }))).toContain(`"pcnotifications-dispatch.microsoft.com" in ${leaf} is not a CA certificate`);
   });
 
   it("names each variable in error, says what is wrong and reports every problem at once", () => {

@@ -3,8 +3,10 @@
  * result is the typed `RelayConfig` the rest of the relay reads. Messages say what is wrong; the
  * loader puts the variable's name in front.
  */
+import type { X509Certificate } from "node:crypto";
 import { z } from "zod";
-import { MICROSOFT_CERTIFICATE_HOST } from "../webhooks/certificate-store";
+import { MICROSOFT_CERTIFICATE_HOST, MICROSOFT_ISSUER_CERTIFICATE_HOSTS } from "../webhooks/certificate-store";
+import { microsoftRootCertificates, readTrustedRoots } from "../webhooks/trusted-roots";
 import { DEFAULT_REFERRALS_API_URL, DEFAULT_WEBHOOKS_API_URL } from "../partner-center/client";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -79,6 +81,30 @@ const tenant = text.refine((value) => GUID.test(value) || /^[a-z0-9-]+(\.[a-z0-9
 });
 const guid = (what: string) => text.refine((value) => GUID.test(value), { message: `must be ${what} (a GUID)` });
 
+/**
+ * PEM files of the roots webhook signing certificates must chain to, read now so a missing or
+ * broken file stops the start; unset, Microsoft's roots from Node's CA bundle.
+ */
+const trustedRoots = list(text)
+  .optional()
+  .transform((files, ctx): X509Certificate[] => {
+    if (!files?.length) {
+      const bundled = microsoftRootCertificates();
+      if (bundled.length) return bundled;
+      ctx.addIssue({
+        code: "custom",
+        message: "is not set and Node's CA bundle holds no Microsoft Corporation root: name the PEM file(s) of the roots Partner Center's signing certificate chains to (Microsoft RSA Root Certificate Authority 2017)",
+      });
+      return z.NEVER;
+    }
+    try {
+      return readTrustedRoots(files);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: `cannot be used: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  });
+
 const rawSchema = z.object({
   publicUrl: url("any-host").optional(),
   host: text.default("127.0.0.1"),
@@ -108,6 +134,8 @@ const rawSchema = z.object({
       certificateHosts: list(text.transform((host) => host.toLowerCase())).default([MICROSOFT_CERTIFICATE_HOST]),
       /** Empty turns the subject pin off. */
       certificateSubject: z.string().trim().default(PARTNER_CENTER_CERTIFICATE_SUBJECT),
+      certificateRoots: trustedRoots,
+      issuerCertificateHosts: list(text.transform((host) => host.toLowerCase())).default(() => [...MICROSOFT_ISSUER_CERTIFICATE_HOSTS]),
     })
     .prefault({}),
 
@@ -211,6 +239,10 @@ export interface RelayConfig {
     certificateHosts: string[];
     /** Pinned subject common name of the signing certificate; undefined = no pin. */
     certificateSubject?: string;
+    /** Roots the signing certificate must chain to (partner-center-api.md §4.4 step 3). */
+    certificateRoots: X509Certificate[];
+    /** Hosts issuing CA certificates named in the chain (AIA "CA Issuers") may be downloaded from. */
+    issuerCertificateHosts: string[];
   };
   /** Undefined when no Dataverse environment is configured. */
   dataverse?: { environmentUrl: string; credentials: DataverseCredentials };
@@ -272,6 +304,8 @@ export const configSchema = rawSchema
         partnerId: pc.partnerId,
         certificateHosts: pc.certificateHosts,
         certificateSubject: pc.certificateSubject || undefined,
+        certificateRoots: pc.certificateRoots,
+        issuerCertificateHosts: pc.issuerCertificateHosts,
       },
       queue: raw.queue,
       sync: { inlineBudgetMs: Math.round(raw.sync.inlineBudgetSeconds * 1000) },

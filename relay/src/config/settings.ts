@@ -36,6 +36,8 @@ export const SETTINGS = [
   { path: "partnerCenter.partnerId", env: "COSELL_PC_PARTNER_ID" },
   { path: "partnerCenter.certificateHosts", env: "COSELL_PC_CERTIFICATE_HOSTS", list: true },
   { path: "partnerCenter.certificateSubject", env: "COSELL_PC_CERTIFICATE_SUBJECT" },
+  { path: "partnerCenter.certificateRoots", env: "COSELL_PC_CERTIFICATE_ROOTS", list: true },
+  { path: "partnerCenter.issuerCertificateHosts", env: "COSELL_PC_ISSUER_CERTIFICATE_HOSTS", list: true },
 
   { path: "dataverse.url", env: "COSELL_DATAVERSE_URL" },
   { path: "dataverse.tenantId", env: "COSELL_DATAVERSE_TENANT_ID" },

@@ -2,13 +2,13 @@
  * The relay's HTTP server with every collaborator replaced by a recording stand-in, plus what a
  * test needs to be Partner Center (a signing certificate) and Entra ID (a signing key).
  */
-import { createSign, generateKeyPairSync } from "node:crypto";
+import { createSign } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import forge from "node-forge";
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import type { ApiAuthConfig } from "../config/schema";
 import { createLogger } from "../observability/logger";
 import { createMetrics, type RelayMetrics } from "../observability/metrics";
+import { issue, selfSigned, testKey } from "../webhooks/pki.test-support";
 import { createWebhookVerifier } from "../webhooks/verifier";
 import type { QueuedAnswer, SellerActions, SyncAnswer } from "./api";
 import type { Inbox } from "./inbox";
@@ -22,42 +22,22 @@ export const ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0`;
 export const SELLER_OID = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
 export const WEBHOOK_SECRET = "a-long-enough-shared-secret-value";
 
-function forgeKeys() {
-  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const privatePem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-  return {
-    privatePem,
-    public: forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString()),
-    private: forge.pki.privateKeyFromPem(privatePem),
-  };
-}
-
-/** A leaf for Partner Center's dispatch subject, issued by a CA named `O=Microsoft Corporation`. */
+/** A leaf for Partner Center's dispatch subject, issued by a test root named `O=Microsoft Corporation` that the verifier trusts. */
 export function partnerCenterSigner() {
-  const caKeys = forgeKeys();
-  const leafKeys = forgeKeys();
-  const caName = [{ name: "organizationName", value: "Microsoft Corporation" }, { name: "commonName", value: "Test Root" }];
-  const leaf = forge.pki.createCertificate();
-  leaf.publicKey = leafKeys.public;
-  leaf.serialNumber = "02";
-  leaf.validity.notBefore = new Date(Date.now() - 86_400_000);
-  leaf.validity.notAfter = new Date(Date.now() + 86_400_000 * 30);
-  leaf.setSubject([{ name: "commonName", value: "pcnotifications-dispatch.microsoft.com" }]);
-  leaf.setIssuer(caName);
-  leaf.sign(caKeys.private, forge.md.sha256.create());
-  const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(leaf)).getBytes(), "binary");
-  const sign = (body: Buffer, key = leafKeys.privatePem) => createSign("sha256").update(body).sign(key, "base64");
+  const root = selfSigned({ commonName: "Test Root", ca: true });
+  const leaf = issue(root, { commonName: "pcnotifications-dispatch.microsoft.com", notAfter: new Date(Date.now() + 30 * 86_400_000) });
+  const sign = (body: Buffer, key = leaf.key.privateKeyPem) => createSign("sha256").update(body).sign(key, "base64");
   return {
-    der,
+    root: root.x509,
     /** Serves the certificate as if from Microsoft's host; nothing leaves the process. */
-    fetch: (async () => new Response(new Uint8Array(der), { status: 200 })) as typeof fetch,
+    fetch: (async () => new Response(new Uint8Array(leaf.der), { status: 200 })) as typeof fetch,
     headers: (body: Buffer, key?: string) => ({
       authorization: `Signature ${sign(body, key)}`,
       "x-ms-certificate-url": CERTIFICATE_URL,
       "x-ms-signature-algorithm": "rsa-sha256",
       "content-type": "application/json",
     }),
-    otherKey: forgeKeys().privatePem,
+    otherKey: testKey().privateKeyPem,
   };
 }
 
@@ -158,7 +138,7 @@ export async function startTestServer(overrides: Partial<HttpServerOptions> = {}
     logger: createLogger({ level: "debug", secretHeaders: ["x-cosell-webhook-secret"], destination: { write: (line: string) => void logs.push(line) } }),
     metrics,
     inbox,
-    partnerCenterVerifier: createWebhookVerifier({ fetch: signer.fetch, subjectCommonName: "pcnotifications-dispatch.microsoft.com" }),
+    partnerCenterVerifier: createWebhookVerifier({ fetch: signer.fetch, subjectCommonName: "pcnotifications-dispatch.microsoft.com", trustedRoots: [signer.root] }),
     dataverseWebhook: { header: "x-cosell-webhook-secret", secret: WEBHOOK_SECRET },
     referralForLead: async (leadId) => leadLinks.get(leadId),
     corsOrigins: ["https://contoso.crm.dynamics.com"],

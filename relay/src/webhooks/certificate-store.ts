@@ -1,8 +1,9 @@
 /**
- * Fetches the signing certificate named by `X-MS-Certificate-Url`, but only from allow-listed
- * hosts, and keeps it for a bounded time. The URL comes from the (untrusted) request, so the
- * allow-list is what makes the certificate trustworthy at all, and it stops the relay from being
- * used to fetch arbitrary URLs.
+ * Downloads the certificates the webhook verifier needs, only from allow-listed hosts, and keeps
+ * them for a bounded time: the signing certificate named by `X-MS-Certificate-Url`, and the issuing
+ * CA certificates its chain names (Authority Information Access, "CA Issuers"). Both URLs come from
+ * input not yet trusted, so the allow-lists stop the relay from being used to fetch arbitrary URLs;
+ * for the signing certificate the host is also the first reason to trust it at all.
  */
 import { X509Certificate } from "node:crypto";
 import { WebhookRejection } from "./rejection";
@@ -10,10 +11,22 @@ import { WebhookRejection } from "./rejection";
 /** The only certificate host Microsoft documents (partner-center-api.md §4.4). */
 export const MICROSOFT_CERTIFICATE_HOST = "3psostorageacct.blob.core.windows.net";
 
+/**
+ * Where Microsoft's PKI publishes issuing CA certificates (`http://www.microsoft.com/pkiops/certs/…`),
+ * plus the dispatch certificate's own host in case the issuer is kept beside it.
+ */
+export const MICROSOFT_ISSUER_CERTIFICATE_HOSTS: readonly string[] = ["www.microsoft.com", MICROSOFT_CERTIFICATE_HOST];
+
 export interface CertificateStoreOptions {
-  /** Hosts (`name` or `name:port`) certificates may come from. Default: Microsoft's documented host. */
+  /**
+   * Hosts (`name` or `name:port`) certificates may come from. Default: Microsoft's documented host
+   * for the signing certificate, MICROSOFT_ISSUER_CERTIFICATE_HOSTS for issuing ones.
+   */
   trustedHosts?: string[];
-  /** Allow plain http, for loopback hosts only (a local emulator). Default false: https only. */
+  /**
+   * Loopback hosts (a local emulator): plain http for a listed one, and for issuing certificates any
+   * loopback host. Default false: https only, and never loopback for issuing certificates.
+   */
   allowHttpForLoopback?: boolean;
   /** How long a fetched certificate is reused. Default one hour; never past the certificate's expiry. */
   ttlMs?: number;
@@ -23,6 +36,13 @@ export interface CertificateStoreOptions {
   fetch?: typeof fetch;
   now?: () => number;
 }
+
+/**
+ * "signing": the certificate named by the request, over https (http only for a listed loopback
+ * host). "issuing": a CA certificate named by AIA, over http or https as CAs publish them — the
+ * signature on the child, not the transport, is what makes it trustworthy.
+ */
+export type CertificateRole = "signing" | "issuing";
 
 const MAX_CERTIFICATE_BYTES = 64 * 1024;
 
@@ -41,18 +61,21 @@ export class CertificateStore {
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
 
-  constructor(private readonly options: CertificateStoreOptions = {}) {
-    this.trustedHosts = new Set((options.trustedHosts ?? [MICROSOFT_CERTIFICATE_HOST]).map((h) => h.toLowerCase()));
+  constructor(
+    private readonly options: CertificateStoreOptions = {},
+    private readonly role: CertificateRole = "signing",
+  ) {
+    this.trustedHosts = new Set((options.trustedHosts ?? (role === "signing" ? [MICROSOFT_CERTIFICATE_HOST] : MICROSOFT_ISSUER_CERTIFICATE_HOSTS)).map((h) => h.toLowerCase()));
     this.ttlMs = options.ttlMs ?? 60 * 60 * 1000;
     this.maxEntries = options.maxEntries ?? 16;
     this.fetch = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
   }
 
-  /** Throws `untrusted-certificate-url` unless the URL may be fetched. */
+  /** Throws `untrusted-certificate-url` (signing) or `untrusted-certificate-chain` (issuing) unless the URL may be fetched. */
   checkUrl(url: URL): void {
-    const host = url.host.toLowerCase();
-    if (!this.trustedHosts.has(host) && !this.trustedHosts.has(url.hostname.toLowerCase())) {
+    if (this.role === "issuing") return this.checkIssuingUrl(url);
+    if (!this.listed(url)) {
       throw new WebhookRejection("untrusted-certificate-url", `The certificate URL host ${url.host} is not a trusted Partner Center certificate host.`, url.host);
     }
     const loopbackHttp = url.protocol === "http:" && this.options.allowHttpForLoopback === true && isLoopback(url.hostname);
@@ -62,6 +85,20 @@ export class CertificateStore {
     if (url.username || url.password) {
       throw new WebhookRejection("untrusted-certificate-url", "The certificate URL must not carry credentials.", url.host);
     }
+  }
+
+  private checkIssuingUrl(url: URL): void {
+    const refuse = (why: string) => new WebhookRejection("untrusted-certificate-chain", `The issuing certificate at ${url.host} is not downloaded: ${why}.`, url.host);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw refuse(`${url.protocol.replace(":", "")} is not http or https`);
+    if (url.username || url.password) throw refuse("its URL carries credentials");
+    const loopback = isLoopback(url.hostname);
+    if (loopback ? this.options.allowHttpForLoopback !== true : !this.listed(url)) {
+      throw refuse("the host is not an allowed issuer certificate host");
+    }
+  }
+
+  private listed(url: URL): boolean {
+    return this.trustedHosts.has(url.host.toLowerCase()) || this.trustedHosts.has(url.hostname.toLowerCase());
   }
 
   async get(url: URL): Promise<X509Certificate> {
@@ -107,7 +144,7 @@ export class CertificateStore {
 
   private async download(url: URL): Promise<X509Certificate> {
     const unavailable = (why: string) =>
-      new WebhookRejection("certificate-unavailable", `The signing certificate could not be read from ${url.host}: ${why}.`, url.host);
+      new WebhookRejection("certificate-unavailable", `The ${this.role} certificate could not be read from ${url.host}: ${why}.`, url.host);
     let response: Response;
     try {
       // No redirects: a redirect could lead off the allow-list.
@@ -144,4 +181,13 @@ function parseCertificate(bytes: Buffer): X509Certificate {
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** Whether an allow-list entry (`name` or `name:port`) is a loopback host, i.e. a local emulator. */
+export function isLoopbackHost(host: string): boolean {
+  try {
+    return isLoopback(new URL(`http://${host}`).hostname);
+  } catch {
+    return false;
+  }
 }

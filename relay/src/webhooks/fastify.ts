@@ -38,6 +38,8 @@ export function partnerCenterWebhookRoute(options: PartnerCenterWebhookRouteOpti
         request.log.warn(
           {
             reason: error.reason,
+            // The operator's lead for a chain or host refusal; built from hosts and certificate names only.
+            detail: error.message,
             certificateHost: error.certificateHost,
             algorithm: String(request.headers["x-ms-signature-algorithm"] ?? "").slice(0, 40) || undefined,
             bodyBytes: rawBody.length,

@@ -1,7 +1,10 @@
 export { createWebhookVerifier } from "./verifier";
 export type { VerifiedDelivery, WebhookVerifier, WebhookVerifierOptions } from "./verifier";
-export { CertificateStore, MICROSOFT_CERTIFICATE_HOST } from "./certificate-store";
-export type { CertificateStoreOptions } from "./certificate-store";
+export { CertificateStore, isLoopbackHost, MICROSOFT_CERTIFICATE_HOST, MICROSOFT_ISSUER_CERTIFICATE_HOSTS } from "./certificate-store";
+export type { CertificateRole, CertificateStoreOptions } from "./certificate-store";
+export { verifyChain } from "./chain";
+export type { ChainPolicy } from "./chain";
+export { microsoftRootCertificates, readTrustedRoots } from "./trusted-roots";
 export { checkCertificate, readSignatureHeaders, verifyBody } from "./signature";
 export type { CertificatePolicy, HeaderBag, SignatureHeaders } from "./signature";
 export { WebhookRejection } from "./rejection";

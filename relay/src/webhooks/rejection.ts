@@ -14,6 +14,7 @@ export type WebhookRejectionReason =
   | "untrusted-issuer"
   | "subject-mismatch"
   | "certificate-not-valid-now"
+  | "untrusted-certificate-chain"
   | "bad-signature";
 
 export interface ProblemDetails {
@@ -30,7 +31,10 @@ export class WebhookRejection extends Error {
   constructor(
     readonly reason: WebhookRejectionReason,
     message: string,
-    /** Host of `X-MS-Certificate-Url`, when there was a readable one (safe to log). */
+    /**
+     * Host of the certificate URL the problem is about, safe to log: `X-MS-Certificate-Url`'s, or an
+     * issuing certificate's when that one could not be used.
+     */
     readonly certificateHost?: string,
   ) {
     super(message);

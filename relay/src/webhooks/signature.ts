@@ -1,8 +1,10 @@
 /**
  * The Partner Center webhook signature scheme, as pure functions (partner-center-api.md §4.4):
- * read the three headers, check the certificate, verify RSA-SHA256 (PKCS#1 v1.5) over the raw body.
+ * read the three headers, check the signing certificate itself, verify RSA-SHA256 (PKCS#1 v1.5)
+ * over the raw body. Whether the certificate chains to a trusted root is `chain.ts`.
  */
 import { constants, verify, type X509Certificate } from "node:crypto";
+import { attributes } from "./names";
 import { WebhookRejection } from "./rejection";
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
@@ -19,11 +21,6 @@ export interface CertificatePolicy {
   issuerOrganization: string;
   /** When set, the subject's common name must equal it, e.g. `pcnotifications-dispatch.microsoft.com`. */
   subjectCommonName?: string;
-  /**
-   * When set, the signing certificate must be issued and signed by one of these (§4.4 step 3, for
-   * the issuing certificate an operator pins; the download holds only the leaf).
-   */
-  trustedIssuers?: X509Certificate[];
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -79,9 +76,6 @@ export function checkCertificate(certificate: X509Certificate, policy: Certifica
   if (!attributes(certificate.issuer, "O").includes(policy.issuerOrganization)) {
     throw new WebhookRejection("untrusted-issuer", `The signing certificate was not issued by ${policy.issuerOrganization}.`, certificateHost);
   }
-  if (policy.trustedIssuers?.length && !policy.trustedIssuers.some((ca) => certificate.checkIssued(ca) && certificate.verify(ca.publicKey))) {
-    throw new WebhookRejection("untrusted-issuer", "The signing certificate was not issued by a pinned issuing certificate.", certificateHost);
-  }
   if (policy.subjectCommonName && !attributes(certificate.subject, "CN").some((cn) => cn.toLowerCase() === policy.subjectCommonName!.toLowerCase())) {
     throw new WebhookRejection("subject-mismatch", `The signing certificate is not for ${policy.subjectCommonName}.`, certificateHost);
   }
@@ -105,13 +99,4 @@ export function verifyBody(certificate: X509Certificate, headers: SignatureHeade
   if (!valid) {
     throw new WebhookRejection("bad-signature", "The signature does not match the body and the certificate.", headers.certificateUrl.host);
   }
-}
-
-/** Values of one attribute in Node's "C=US\nO=Microsoft Corporation\nCN=…" distinguished-name text. */
-function attributes(distinguishedName: string, name: string): string[] {
-  return distinguishedName
-    .split("\n")
-    .map((line) => line.split(/=(.*)/s))
-    .filter(([key]) => key.trim().toUpperCase() === name)
-    .map(([, value]) => (value ?? "").trim());
 }

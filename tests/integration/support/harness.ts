@@ -11,6 +11,7 @@
  */
 import { DEFAULT_SYNC_CONFIG, parseSyncConfig, type Referral } from "@cosell/core";
 import Fastify, { type FastifyInstance } from "fastify";
+import { X509Certificate } from "node:crypto";
 import path from "node:path";
 import { startDataverseEmulator, type DataverseEmulator } from "../../../emulators/dataverse/src";
 import { startPartnerCenterEmulator, type PartnerCenterEmulator, type PartnerCenterEmulatorOptions } from "../../../emulators/partner-center/src";
@@ -204,7 +205,11 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     webhookRoutes({
       metrics: createMetrics({ processMetrics: false }),
       inbox,
-      partnerCenterVerifier: createWebhookVerifier({ trustedHosts: [new URL(partnerCenter.url).host], allowHttpForLoopback: true }),
+      partnerCenterVerifier: createWebhookVerifier({
+        trustedHosts: [new URL(partnerCenter.url).host],
+        allowHttpForLoopback: true,
+        trustedRoots: [new X509Certificate(partnerCenter.rootCertificatePem)],
+      }),
       dataverseWebhook: { header: DATAVERSE_SECRET.header, secret: DATAVERSE_SECRET.value },
       referralForLead: async (leadId) => {
         if (!state) throw new Error("The relay is not running.");

@@ -10,7 +10,7 @@
  * received (`secrets`), so a suite can prove none of them was ever logged.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "pg";
@@ -215,6 +215,9 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     const databaseKind = options.database ?? "pglite";
     const dataDir = mkdtempSync(path.join(tmpdir(), "cosell-rel-"));
     cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    // The emulator's test root stands in for Microsoft's, which the relay trusts by default.
+    const certificateRoot = path.join(dataDir, "partner-center-root.pem");
+    writeFileSync(certificateRoot, partnerCenter.rootCertificatePem);
     const postgres = databaseKind === "postgres" ? await createPostgresDatabase() : undefined;
     if (postgres) cleanup.push(() => postgres.drop());
 
@@ -229,6 +232,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       COSELL_LOG_LEVEL: options.logLevel ?? "info",
       COSELL_PARTNER_CENTER_URL: partnerCenterProxy.url,
       COSELL_PC_CERTIFICATE_HOSTS: new URL(partnerCenter.url).host,
+      COSELL_PC_CERTIFICATE_ROOTS: certificateRoot,
       COSELL_DATAVERSE_URL: dataverseProxy.url,
       COSELL_DATAVERSE_TENANT_ID: identity.tenantId,
       COSELL_DATAVERSE_CLIENT_ID: RELAY_APP.clientId,
