@@ -12,7 +12,12 @@ const ALL_REFERRAL_EVENTS = ["referral-created", "referral-updated", "related-re
 async function fetchCertificate(url: string): Promise<X509Certificate> {
   const response = await fetch(url);
   expect(response.status).toBe(200);
-  return new X509Certificate(Buffer.from(await response.arrayBuffer()));
+  const body = Buffer.from(await response.arrayBuffer());
+  try {
+    return new X509Certificate(body);
+  } catch (error) {
+    throw new Error(`${url} answered ${response.headers.get("content-type") ?? "no content type"}, ${body.length} bytes starting ${body.subarray(0, 24).toString("hex")}: not a certificate (${(error as Error).message})`);
+  }
 }
 
 /** The "CA Issuers" URI of Authority Information Access: where a receiver downloads the issuer (§4.4 step 3). */

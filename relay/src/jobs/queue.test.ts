@@ -44,6 +44,42 @@ describe("job queue on PGlite", () => {
     expect(seen.map((j) => j.opportunityId).sort()).toEqual(["AAAA-1", "bbbb-2"]);
   });
 
+  it("lets another replica run other records while one record's sync is slow and a newer change to it waits", async () => {
+    let releaseSlow!: () => void;
+    const slow = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const ran: string[] = [];
+    const handlers = (replica: string) => ({
+      [QueueNames.pushOpportunity]: async (job: PushOpportunityJob) => {
+        ran.push(`${replica}: ${job.opportunityId} ${job.reason}`);
+        if (job.reason === "first save") await slow;
+      },
+      [QueueNames.pullReferral]: noop,
+      [QueueNames.reconcile]: noop,
+    });
+    await queue.work(handlers("one"));
+    await queue.enqueue({ queue: QueueNames.pushOpportunity, data: { opportunityId: "slow-1", reason: "first save" } });
+    await until(() => ran.length === 1);
+    // A change while the slow sync runs is queued first; the record behind it must not wait for the slow one.
+    await queue.enqueue({ queue: QueueNames.pushOpportunity, data: { opportunityId: "slow-1", reason: "second save" } });
+    await queue.enqueue({ queue: QueueNames.pushOpportunity, data: { opportunityId: "other-2", reason: "save" } });
+    const replica = await startQueue(db, { retryLimit: 1, retryDelaySeconds: 1, reconcileEveryMinutes: 0, pollingIntervalSeconds: 0.5 });
+    try {
+      await replica.work(handlers("two"));
+      await until(() => ran.includes("two: other-2 save"));
+      // (In the relay the record's lease keeps the second save's run waiting for the first.)
+      await until(() => ran.some((line) => line.endsWith("slow-1 second save")));
+    } finally {
+      releaseSlow();
+      await replica.stop();
+    }
+  });
+
+  it("applies settings changed since the database was made, such as the retry limit", async () => {
+    await queue.stop();
+    queue = await startQueue(db, { retryLimit: 4, retryDelaySeconds: 1, reconcileEveryMinutes: 0, pollingIntervalSeconds: 0.5 });
+    expect(await queue.boss.getQueue(QueueNames.pushOpportunity)).toMatchObject({ retryLimit: 4, policy: "short" });
+  });
+
   it("dead-letters a job that keeps failing, and a retry finishes it", async () => {
     let healthy = false;
     const done: string[] = [];

@@ -1,7 +1,10 @@
 /**
  * The relay's job queues on pg-boss. Every inbound signal only enqueues a job keyed by its record;
- * the `stately` policy keeps at most one queued and one running job per key, so a burst of
- * duplicate webhooks collapses into one job while a change that lands mid-job still gets its own run.
+ * the `short` policy keeps at most one queued job per key, so a burst of duplicate webhooks
+ * collapses into one job while a change that lands mid-job still gets one run after it. Two runs of
+ * one record never overlap because each holds the record's lease (the later one waits for it).
+ * Not pg-boss's `stately` policy: its fetch fails for the whole queue whenever the next job's key
+ * still has a running job, so one slow sync would hold up every other record.
  */
 import PgBoss from "pg-boss";
 import type { Database } from "../db/database";
@@ -127,11 +130,17 @@ export async function startQueue(
   boss.on("error", onError);
   await boss.start();
 
-  await boss.createQueue(QueueNames.deadLetter, { name: QueueNames.deadLetter, policy: "standard", retentionDays: 30 });
+  // createQueue leaves a queue that exists as it was: settings changed since the database was made
+  // (the retry limit, a run limit, the policy) take effect through updateQueue.
+  const declare = async (name: string, options: PgBoss.Queue) => {
+    await boss.createQueue(name, options);
+    await boss.updateQueue(name, options);
+  };
+  await declare(QueueNames.deadLetter, { name: QueueNames.deadLetter, policy: "standard", retentionDays: 30 });
   for (const name of [QueueNames.pushOpportunity, QueueNames.pullReferral]) {
-    await boss.createQueue(name, {
+    await declare(name, {
       name,
-      policy: "stately",
+      policy: "short",
       retryLimit: settings.retryLimit,
       retryDelay: settings.retryDelaySeconds,
       retryBackoff: true,
@@ -140,7 +149,7 @@ export async function startQueue(
     });
   }
   // One reconcile at a time across every replica.
-  await boss.createQueue(QueueNames.reconcile, { name: QueueNames.reconcile, policy: "singleton", retryLimit: 2, retryDelay: 30, expireInSeconds: RUN_LIMIT_SECONDS[QueueNames.reconcile] });
+  await declare(QueueNames.reconcile, { name: QueueNames.reconcile, policy: "singleton", retryLimit: 2, retryDelay: 30, expireInSeconds: RUN_LIMIT_SECONDS[QueueNames.reconcile] });
   if (settings.reconcileEveryMinutes > 0) {
     await boss.schedule(QueueNames.reconcile, `*/${settings.reconcileEveryMinutes} * * * *`, { reason: "schedule" });
   } else {
